@@ -1,0 +1,70 @@
+# Two commands do all the set-up:  `make book`  and  `make test`.
+# Both create .venv with python3 if it is missing and install requirements.txt into it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+BOOK_INDEX := _build/html/index.html
+JOBS   ?= 2
+
+# Same data, same quiet logs, everywhere: tests and builds use the offline MNIST
+# sample (override with DLBOOK_DATA_SOURCE=auto to use Keras's full download).
+export DLBOOK_DATA_SOURCE ?= sample
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export JUPYTER_PLATFORM_DIRS := 1
+unexport MPLBACKEND
+
+BOOK_SOURCES := _config.yml _toc.yml references.bib $(wildcard *.md) \
+                $(wildcard chapters/*.ipynb chapters/*.md) $(wildcard src/helpers/*.py)
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300 \
+         --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+
+.PHONY: help install book test test-fast execute sync lab clean benchmark
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install everything (done by the other targets)
+
+book: $(BOOK_INDEX)  ## build the HTML book, executing every notebook
+	@echo "The book is at: $(abspath $(BOOK_INDEX))"
+
+# Rebuilt from clean whenever any source changed; nothing changed: nothing to do.
+$(BOOK_INDEX): $(STAMP) $(BOOK_SOURCES)
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	@touch $(BOOK_INDEX)
+
+test: $(STAMP)  ## unit tests of every helper + every notebook under strict nbval
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests chapters $(NBVAL)
+
+test-fast: $(STAMP)  ## unit tests only (no notebooks)
+	$(BIN)/python -m pytest -n $(JOBS) tests
+
+execute: $(STAMP)  ## re-execute every notebook in place and save its outputs
+	$(BIN)/python tools/sync_notebooks.py
+	$(BIN)/python tools/execute_notebooks.py --jobs $(JOBS) $(NB)
+
+sync: $(STAMP)  ## copy the repository URL from _config.yml into every notebook's Colab cell
+	$(BIN)/python tools/sync_notebooks.py
+
+lab: $(STAMP)  ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab chapters
+
+benchmark: $(STAMP)  ## run the scripts in benchmarks/ and print their figures
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:  ## remove the built book and caches (keeps .venv)
+	rm -rf _build .pytest_cache .hypothesis
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

@@ -1,0 +1,80 @@
+"""Keep every chapter notebook's boilerplate in step with one source of truth.
+
+- The first cell of each notebook is the Colab setup cell, built from the
+  repository URL in ``_config.yml`` (the only place the URL is written).
+- The kernelspec is the standard ``python3`` one (nbval runs with
+  ``--nbval-current-env``; Jupyter Book, Binder and Colab use ``python3``).
+
+Run by ``make sync`` and ``make execute``; ``tests/test_book_structure.py``
+fails if a notebook is out of step.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SETUP_TAG = "colab-setup"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def repository_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"].rstrip("/")
+
+
+def setup_source(url: str | None = None) -> str:
+    """The exact source of the Colab setup cell."""
+    url = url or repository_url()
+    return (
+        "# Colab only: install this book's helper package `helpers` from its repository.\n"
+        "# (Locally and on Binder it is already installed: see the README.)\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        "    import subprocess\n"
+        "\n"
+        f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+{url}"], check=True)'
+    )
+
+
+def chapter_notebooks() -> list[Path]:
+    return sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def sync(path: Path) -> bool:
+    """Bring one notebook in step; return True if it changed."""
+    nb = nbformat.read(path, as_version=4)
+    before = nbformat.writes(nb)
+    source = setup_source()
+    first = nb.cells[0] if nb.cells else None
+    if first is not None and first.cell_type == "code" and SETUP_TAG in first.metadata.get("tags", []):
+        first.source = source
+    else:
+        cell = nbformat.v4.new_code_cell(source)
+        nb.cells.insert(0, cell)
+        first = cell
+    first.metadata["tags"] = [SETUP_TAG, "hide-cell"]
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    after = nbformat.writes(nb)
+    if after != before:
+        nbformat.write(nb, path)
+        return True
+    return False
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(p).resolve() for p in argv] or chapter_notebooks()
+    changed = [p for p in paths if sync(p)]
+    for p in changed:
+        print(f"synced {p.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
