@@ -24,7 +24,7 @@ BOOK_SOURCES := _config.yml _toc.yml references.bib $(wildcard *.md) \
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300 \
          --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
 
-.PHONY: help install book test test-fast execute sync lab clean benchmark
+.PHONY: help install book test test-nb preview test-fast execute sync lab clean benchmark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,12 @@ $(BOOK_INDEX): $(STAMP) $(BOOK_SOURCES)
 
 test: $(STAMP)  ## unit tests of every helper + every notebook under strict nbval
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests chapters $(NBVAL)
+
+test-nb: $(STAMP)  ## strict nbval on the notebooks named by NB=... only
+	$(BIN)/python -m pytest -p no:xdist $(NB) $(NBVAL)
+
+preview: $(STAMP)  ## quick HTML preview of NB=... from saved outputs (no execution)
+	$(BIN)/python tools/preview.py $(NB)
 
 test-fast: $(STAMP)  ## unit tests only (no notebooks)
 	$(BIN)/python -m pytest -n $(JOBS) tests
