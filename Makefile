@@ -44,6 +44,7 @@ book: $(BOOK_INDEX)  ## build the HTML book, executing every notebook
 $(BOOK_INDEX): $(STAMP) $(BOOK_SOURCES)
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	$(BIN)/python tools/check_html.py _build/html
 	@touch $(BOOK_INDEX)
 
 test: $(STAMP)  ## unit tests of every helper + every notebook under strict nbval
