@@ -24,7 +24,7 @@ BOOK_SOURCES := _config.yml _toc.yml references.bib $(wildcard *.md) \
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300 \
          --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
 
-.PHONY: help install book test test-nb preview test-fast execute sync lab clean benchmark
+.PHONY: help install book student test test-nb preview test-fast execute sync lab clean benchmark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -66,6 +66,13 @@ execute: $(STAMP)  ## re-execute every notebook in place and save its outputs
 
 sync: $(STAMP)  ## copy the repository URL from _config.yml into every notebook's Colab cell
 	$(BIN)/python tools/sync_notebooks.py
+
+student: $(STAMP)  ## student edition: notebooks without solutions in student/, and its own HTML build
+	$(BIN)/python tools/make_student.py --out student
+	$(BIN)/python tools/execute_into_cache.py --root student
+	$(BIN)/jupyter-book build student --all -W -n --keep-going
+	$(BIN)/python tools/check_html.py student/_build/html
+	@echo "Student edition: $(abspath student/_build/html/index.html)"
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab chapters

@@ -25,19 +25,21 @@ from jupyter_cache.executors import load_executor
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def toc_notebooks() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+def toc_notebooks(root: Path = ROOT) -> list[Path]:
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     entries = [toc["root"]] + [c["file"] for p in toc.get("parts", []) for c in p.get("chapters", [])]
-    return [ROOT / f"{e}.ipynb" for e in entries if (ROOT / f"{e}.ipynb").exists()]
+    return [root / f"{e}.ipynb" for e in entries if (root / f"{e}.ipynb").exists()]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cache", default=str(ROOT / "_build" / ".jupyter_cache"))
+    parser.add_argument("--root", default=str(ROOT), help="the book's folder (default: this repository)")
+    parser.add_argument("--cache", default=None, help="default: ROOT/_build/.jupyter_cache")
     parser.add_argument("--timeout", type=int, default=240, help="seconds per cell")
     args = parser.parse_args()
-    cache = get_cache(args.cache)
-    for nb in toc_notebooks():
+    root = Path(args.root).resolve()
+    cache = get_cache(args.cache or str(root / "_build" / ".jupyter_cache"))
+    for nb in toc_notebooks(root):
         cache.add_nb_to_project(str(nb))
     start = time.perf_counter()
     executor = load_executor("local-parallel", cache=cache)
