@@ -2,6 +2,8 @@
 
 - The first cell of each notebook is the Colab setup cell, built from the
   repository URL in ``_config.yml`` (the only place the URL is written).
+- The self-check quiz cell is rendered from ``quizzes/<slug>.yml`` (see
+  :mod:`helpers.quiz`) and placed just before "Further reading".
 - The kernelspec is the standard ``python3`` one (nbval runs with
   ``--nbval-current-env``; Jupyter Book, Binder and Colab use ``python3``).
 
@@ -19,6 +21,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP_TAG = "colab-setup"
+QUIZ_TAG = "quiz"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from helpers import quiz  # noqa: E402
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -42,6 +47,32 @@ def setup_source(url: str | None = None) -> str:
     )
 
 
+def quiz_file(path: Path) -> Path:
+    """``chapters/05_mnist_keras.ipynb`` -> ``quizzes/mnist_keras.yml``."""
+    return ROOT / "quizzes" / (path.stem.split("_", 1)[1] + ".yml")
+
+
+def quiz_source(path: Path) -> str | None:
+    """The exact source of the chapter's quiz cell, or None if it has no quiz file."""
+    qf = quiz_file(path)
+    return quiz.to_markdown(quiz.load(qf)).rstrip("\n") if qf.exists() else None
+
+
+def place_quiz(nb: nbformat.NotebookNode, source: str) -> None:
+    """Update the quiz cell, or insert it just before 'Further reading' (else at the end)."""
+    for cell in nb.cells:
+        if QUIZ_TAG in cell.metadata.get("tags", []):
+            cell.source = source
+            return
+    cell = nbformat.v4.new_markdown_cell(source)
+    cell.metadata["tags"] = [QUIZ_TAG]
+    for k, other in enumerate(nb.cells):
+        if other.cell_type == "markdown" and other.source.lstrip().startswith("## Further reading"):
+            nb.cells.insert(k, cell)
+            return
+    nb.cells.append(cell)
+
+
 def chapter_notebooks() -> list[Path]:
     return sorted((ROOT / "chapters").glob("*.ipynb"))
 
@@ -59,6 +90,9 @@ def sync(path: Path) -> bool:
         nb.cells.insert(0, cell)
         first = cell
     first.metadata["tags"] = [SETUP_TAG, "hide-cell"]
+    quiz_md = quiz_source(path)
+    if quiz_md is not None:
+        place_quiz(nb, quiz_md)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.setdefault("language_info", {"name": "python"})
     after = nbformat.writes(nb)
