@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     config["execute"]["execute_notebooks"] = "off"
     config["bibtex_bibfiles"] = [str(ROOT / "references.bib")]
     toc = {"format": "jb-book", "root": "intro",
-           "parts": [{"caption": "Preview", "chapters": [{"file": e} for e in entries + ["references"]]}]}
+           "parts": [{"caption": "Preview", "chapters": [{"file": e} for e in entries + ["glossary", "references"]]}]}
     (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True), encoding="utf-8")
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--path-output", str(out),
