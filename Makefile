@@ -43,6 +43,7 @@ book: $(BOOK_INDEX)  ## build the HTML book, executing every notebook
 # Rebuilt from clean whenever any source changed; nothing changed: nothing to do.
 $(BOOK_INDEX): $(STAMP) $(BOOK_SOURCES)
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
+	$(BIN)/python tools/make_downloads.py
 	$(BIN)/python tools/execute_into_cache.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	$(BIN)/python tools/check_html.py _build/html
