@@ -24,7 +24,7 @@ BOOK_SOURCES := _config.yml _toc.yml references.bib $(wildcard *.md) \
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300 \
          --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
 
-.PHONY: help install book student test test-nb preview test-fast execute sync lab clean benchmark
+.PHONY: help install book browser-test student test test-nb preview test-fast execute sync lab clean benchmark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -74,6 +74,9 @@ student: $(STAMP)  ## student edition: notebooks without solutions in student/, 
 	$(BIN)/jupyter-book build student --all -W -n --keep-going
 	$(BIN)/python tools/check_html.py student/_build/html
 	@echo "Student edition: $(abspath student/_build/html/index.html)"
+
+browser-test: $(BOOK_INDEX)  ## visit every built page in headless Chromium; screenshots in _build/browser
+	$(BIN)/python tools/browser_test.py _build/html --shots _build/browser
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab chapters

@@ -100,7 +100,7 @@ def build(out: Path) -> list[Path]:
     config = yaml.safe_load((out / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config['title']} (student edition)"
     (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    for folder in ("figures",):
+    for folder in ("figures", "_static", "_ext", "downloads"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, out / folder)
     notebooks = []

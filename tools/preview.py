@@ -30,12 +30,14 @@ def main(argv: list[str]) -> int:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["execute"]["execute_notebooks"] = "off"
     config["bibtex_bibfiles"] = [str(ROOT / "references.bib")]
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in local.items()}
     toc = {"format": "jb-book", "root": "intro",
            "parts": [{"caption": "Preview", "chapters": [{"file": e} for e in entries + ["glossary", "references"]]}]}
     (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True), encoding="utf-8")
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--path-output", str(out),
-           "--config", str(out / "_config.yml"), "--toc", str(out / "_toc.yml"), "-W", "-n", "--keep-going"]
+           "--config", str(out / "_config.yml"), "--toc", str(out / "_toc.yml"), "--all", "-W", "-n", "--keep-going"]
     result = subprocess.run(cmd, cwd=ROOT)
     print(f"preview: {out / '_build' / 'html'}")
     return result.returncode
