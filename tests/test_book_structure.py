@@ -120,3 +120,11 @@ def test_notebook_is_saved_as_a_clean_quiet_run(path):
             blob = json.dumps(output)
             noisy = [n for n in NOISE if n in blob]
             assert not noisy, f"log noise {noisy} in the output of:\n{text(cell)[:200]}"
+
+
+def test_instructor_guide_matches_the_chapters():
+    import instructor_table
+
+    text = instructor_table.GUIDE.read_text(encoding="utf-8")
+    block = text.split(instructor_table.START, 1)[1].split(instructor_table.END, 1)[0]
+    assert block.strip() == instructor_table.generated().strip(), "run `make sync`"

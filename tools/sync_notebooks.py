@@ -107,6 +107,10 @@ def main(argv: list[str]) -> int:
     changed = [p for p in paths if sync(p)]
     for p in changed:
         print(f"synced {p.relative_to(ROOT)}")
+    import instructor_table
+
+    if instructor_table.sync():
+        print("synced instructor_guide.md")
     return 0
 
 
