@@ -1,0 +1,829 @@
+"""Chapter 2, "Core concepts: neurons, layers and feature abstraction".
+
+From-scratch numpy versions of the objects the chapter explains, small enough
+to read in one sitting:
+
+- one artificial neuron, :func:`neuron`, and the activation functions in
+  :data:`ACTIVATIONS`;
+- a dense layer as a matrix product, :func:`dense_forward`, and a network as a
+  composition of layers, :func:`forward`; :func:`trace_shapes` lists the
+  array shapes through a network and :func:`collapse_linear` shows that linear
+  layers without activations compose to a single linear map;
+- seeded 2-D toy datasets (:func:`make_dataset`: XOR, circles, moons, spirals);
+- a tiny trainer, :func:`train_mlp`, for binary classification on such data
+  (full-batch gradient descent with the Adam update; Chapter 3 derives the
+  gradients it uses, Chapter 4 the update rule);
+- the figures: a neuron diagram, decision boundaries, what each hidden unit
+  computes, first-layer weights on digits; and the two interactive
+  playgrounds, whose render functions :func:`neuron_playground_figure` and
+  :func:`network_playground_figure` are plain functions;
+- checkers for the exercises.
+
+Conventions (see the notation page): one example is a row ``x`` of ``d``
+numbers; a layer from ``n_in`` to ``n_out`` units has a weight matrix ``W`` of
+shape ``(n_out, n_in)`` and a bias ``b`` of shape ``(n_out,)``, and computes
+``a = f(x @ W.T + b)`` for a batch ``x`` of shape ``(n, n_in)``. Keras stores
+the transposed matrix (its "kernel" has shape ``(n_in, n_out)``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import widgets
+from .exercises import Feedback, check_array, check_scalar, combine
+from .plotting import PALETTE
+from .validation import as_array, check_choice, check_float, check_int
+
+__all__ = [
+    "ACTIVATIONS",
+    "DATASETS",
+    "activate",
+    "neuron",
+    "dense_forward",
+    "forward",
+    "ShapeRow",
+    "trace_shapes",
+    "collapse_linear",
+    "xor_points",
+    "make_dataset",
+    "best_linear_accuracy",
+    "xor_by_hand",
+    "MLP",
+    "train_mlp",
+    "keras_dense",
+    "train_digit_features",
+    "neuron_diagram",
+    "activation_figure",
+    "plot_decision_boundary",
+    "boundary_comparison_figure",
+    "hidden_units_figure",
+    "weights_figure",
+    "neuron_playground_figure",
+    "playground_model",
+    "network_playground_figure",
+    "neuron_playground",
+    "network_playground",
+    "check_neuron_output",
+    "check_xor_network",
+    "check_collapse",
+]
+
+# --------------------------------------------------------------------------- activations
+
+
+def _step(z: np.ndarray) -> np.ndarray:
+    return (z > 0).astype(float)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # the same as 1/(1+e^-z), without overflow
+
+
+#: Activation functions by name. "step" is the perceptron's threshold unit.
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "step": _step,
+    "sigmoid": _sigmoid,
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "linear": lambda z: np.asarray(z, dtype=float),
+}
+
+_DERIVATIVES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    # (z, a) -> f'(z); written with the output a where that is cheaper
+    "sigmoid": lambda z, a: a * (1 - a),
+    "tanh": lambda z, a: 1 - a**2,
+    "relu": lambda z, a: (z > 0).astype(float),
+    "linear": lambda z, a: np.ones_like(z),
+}
+
+
+def activate(z: Any, name: str) -> np.ndarray:
+    """Apply the activation function ``name`` (a key of :data:`ACTIVATIONS`) elementwise."""
+    check_choice(name, "activation", ACTIVATIONS)
+    return ACTIVATIONS[name](as_array(z, "z"))
+
+
+# --------------------------------------------------------------------------- neurons and layers
+
+
+def neuron(x: Any, w: Any, b: float, activation: str = "sigmoid") -> np.ndarray | float:
+    """One artificial neuron: ``f(w · x + b)``.
+
+    ``x`` is one input of shape ``(d,)`` (the result is a float) or a batch of
+    shape ``(n, d)`` (the result has shape ``(n,)``); ``w`` has shape ``(d,)``.
+    """
+    x = as_array(x, "x", ndim=(1, 2))
+    w = as_array(w, "w", ndim=1)
+    b = check_float(b, "b")
+    if x.shape[-1] != len(w):
+        raise ValueError(f"x has {x.shape[-1]} features but w has {len(w)} weights")
+    z = x @ w + b
+    a = activate(z, activation)
+    return float(a) if x.ndim == 1 else a
+
+
+def dense_forward(x: Any, W: Any, b: Any, activation: str = "linear") -> np.ndarray:
+    """A dense layer on a batch: ``f(x @ W.T + b)``.
+
+    ``x``: ``(n, n_in)``; ``W``: ``(n_out, n_in)``; ``b``: ``(n_out,)``; result ``(n, n_out)``.
+    """
+    x = as_array(x, "x", ndim=2)
+    W = as_array(W, "W", ndim=2)
+    b = as_array(b, "b", ndim=1)
+    if W.shape[1] != x.shape[1]:
+        raise ValueError(f"W has shape {W.shape}: it expects {W.shape[1]} inputs, but x has {x.shape[1]} "
+                         "columns (W is (n_out, n_in); a Keras kernel is its transpose)")
+    if b.shape != (W.shape[0],):
+        raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
+    return activate(x @ W.T + b, activation)
+
+
+def _check_params(params: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    if isinstance(params, (str, bytes)) or not isinstance(params, Sequence) or not params:
+        raise TypeError("params must be a non-empty list of (W, b) pairs")
+    checked = []
+    for k, pair in enumerate(params):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"params[{k}] must be a (W, b) pair, got {type(pair).__name__}")
+        W = as_array(pair[0], f"params[{k}] W", ndim=2)
+        b = as_array(pair[1], f"params[{k}] b", ndim=1)
+        if b.shape != (W.shape[0],):
+            raise ValueError(f"params[{k}]: b has shape {b.shape}, expected ({W.shape[0]},) to match W {W.shape}")
+        if checked and checked[-1][0].shape[0] != W.shape[1]:
+            raise ValueError(f"params[{k}]: W expects {W.shape[1]} inputs but the previous layer has "
+                             f"{checked[-1][0].shape[0]} units")
+        checked.append((W, b))
+    return checked
+
+
+def forward(x: Any, params: Sequence[tuple[Any, Any]], activations: Sequence[str] | str,
+            *, return_all: bool = False) -> np.ndarray | list[np.ndarray]:
+    """A network as a composition of dense layers.
+
+    ``params`` is a list of ``(W, b)`` pairs, ``activations`` one name per
+    layer (or one name for all). Returns the output, or with
+    ``return_all=True`` the list ``[x, a1, a2, …, output]``.
+    """
+    params = _check_params(params)
+    if isinstance(activations, str):
+        activations = [activations] * len(params)
+    if len(activations) != len(params):
+        raise ValueError(f"activations must name one function per layer: {len(params)} layers, "
+                         f"{len(activations)} activations")
+    a = as_array(x, "x", ndim=2)
+    outputs = [a]
+    for (W, b), f in zip(params, activations):
+        a = dense_forward(a, W, b, f)
+        outputs.append(a)
+    return outputs if return_all else a
+
+
+@dataclass(frozen=True)
+class ShapeRow:
+    """The shapes at one layer of a dense network for a batch of ``batch`` examples."""
+
+    layer: int
+    input: tuple[int, int]
+    W: tuple[int, int]
+    b: tuple[int]
+    output: tuple[int, int]
+    parameters: int
+
+    def __str__(self) -> str:
+        return (f"layer {self.layer}: x {str(self.input):11s} W {str(self.W):11s} b {str(self.b):7s} "
+                f"-> {str(self.output):10s} {self.parameters:>9,} parameters")
+
+
+def trace_shapes(layer_sizes: Sequence[int], batch: int = 32) -> list[ShapeRow]:
+    """Trace array shapes through a dense network with widths ``layer_sizes`` (input first)."""
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(f"layer_sizes must be a list of integers, got {type(layer_sizes).__name__}")
+    sizes = [check_int(s, "layer size", minimum=1) for s in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError("layer_sizes needs at least an input and an output size")
+    batch = check_int(batch, "batch", minimum=1)
+    return [ShapeRow(k + 1, (batch, n_in), (n_out, n_in), (n_out,), (batch, n_out), n_out * n_in + n_out)
+            for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+
+
+def collapse_linear(params: Sequence[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """The single linear map equal to a stack of linear layers (no activations).
+
+    ``W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2)``, applied layer by layer.
+    """
+    params = _check_params(params)
+    W, b = params[0]
+    for W_next, b_next in params[1:]:
+        W, b = W_next @ W, W_next @ b + b_next
+    return W, b
+
+
+# --------------------------------------------------------------------------- toy data
+
+#: The 2-D toy datasets :func:`make_dataset` can generate.
+DATASETS: tuple[str, ...] = ("xor", "circles", "moons", "spirals")
+
+
+def xor_points() -> tuple[np.ndarray, np.ndarray]:
+    """The four XOR inputs (0/1 corners) and their labels ``x1 XOR x2``."""
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    return x, np.array([0, 1, 1, 0])
+
+
+def make_dataset(name: str, n: int = 200, *, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded 2-D binary classification set: ``x`` of shape ``(n, 2)``, labels 0/1.
+
+    - ``"xor"``: points scattered around the four corners of the square
+      ``[-1, 1]²``, labelled 1 where the two coordinates have different signs;
+    - ``"circles"``: a small circle inside a larger one (scikit-learn's ``make_circles``);
+    - ``"moons"``: two interleaving half-moons (scikit-learn's ``make_moons``);
+    - ``"spirals"``: two interleaved spiral arms.
+
+    Generated locally from ``seed``: no download, identical on every run.
+    """
+    check_choice(name, "dataset", DATASETS)
+    n = check_int(n, "n", minimum=4)
+    noise = check_float(noise, "noise", minimum=0.0)
+    seed = check_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    if name == "xor":
+        corners = rng.integers(0, 2, size=(n, 2)) * 2 - 1
+        x = corners * 0.6 + rng.normal(scale=0.2 + noise, size=(n, 2))
+        y = (np.sign(x[:, 0]) != np.sign(x[:, 1])).astype(int)
+    elif name == "circles":
+        from sklearn.datasets import make_circles
+
+        x, y = make_circles(n_samples=n, noise=noise, factor=0.45, random_state=seed)
+    elif name == "moons":
+        from sklearn.datasets import make_moons
+
+        x, y = make_moons(n_samples=n, noise=noise, random_state=seed)
+        x = (x - np.array([0.5, 0.25])) / np.array([1.0, 0.5]) * 0.8
+    else:
+        half = n // 2
+        t = np.sqrt(rng.uniform(0, 1, size=n)) * 3 * np.pi
+        arm = np.r_[np.zeros(half, dtype=int), np.ones(n - half, dtype=int)]
+        angle = t + np.pi * arm
+        x = np.c_[t * np.cos(angle), t * np.sin(angle)] / (3 * np.pi)
+        x = x + rng.normal(scale=noise * 0.5, size=x.shape)
+        y = arm
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=int)
+
+
+def best_linear_accuracy(x: Any, y: Any, *, n_lines: int = 20_000, seed: int = 0) -> float:
+    """The best accuracy of ``n_lines`` random linear classifiers ``w · x + b > 0`` (both orientations).
+
+    A search, so it gives a lower bound on what a single neuron can reach; the
+    chapter proves the matching upper bound for XOR.
+    """
+    x = as_array(x, "x", ndim=2, shape=(None, 2))
+    y = as_array(y, "y", ndim=1, dtype=int)
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    n_lines = check_int(n_lines, "n_lines", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    angles = rng.uniform(0, 2 * np.pi, size=n_lines)
+    w = np.c_[np.cos(angles), np.sin(angles)]
+    centre = x.mean(axis=0)
+    spread = np.abs(x - centre).max() + 1e-9
+    b = -(w @ centre) + rng.uniform(-spread, spread, size=n_lines)
+    predictions = (x @ w.T + b) > 0
+    accuracy = (predictions == y[:, None].astype(bool)).mean(axis=0)
+    return float(accuracy.max())
+
+
+def xor_by_hand() -> list[tuple[np.ndarray, np.ndarray]]:
+    """Hand-set weights of a 2-2-1 ReLU network that computes XOR exactly (linear output).
+
+    Hidden unit 1 is ``relu(x1 + x2)``, hidden unit 2 is ``relu(x1 + x2 - 1)``;
+    the output ``h1 - 2 h2`` is 0, 1, 1, 0 on the four corners.
+    """
+    W1 = np.array([[1.0, 1.0], [1.0, 1.0]])
+    b1 = np.array([0.0, -1.0])
+    W2 = np.array([[1.0, -2.0]])
+    b2 = np.array([0.0])
+    return [(W1, b1), (W2, b2)]
+
+
+# --------------------------------------------------------------------------- a tiny trainer
+
+
+@dataclass
+class MLP:
+    """A trained binary classifier: hidden layers with ``activation``, a sigmoid output."""
+
+    params: list[tuple[np.ndarray, np.ndarray]]
+    activation: str
+    losses: list[float] = field(default_factory=list)
+
+    @property
+    def activations(self) -> list[str]:
+        """The activation of every layer (hidden layers, then the sigmoid output)."""
+        return [self.activation] * (len(self.params) - 1) + ["sigmoid"]
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        """The probability of class 1 for each row of ``x``."""
+        return forward(x, self.params, self.activations)[:, 0]
+
+    def predict(self, x: Any) -> np.ndarray:
+        """Class labels 0/1 (probability above one half)."""
+        return (self.predict_proba(x) > 0.5).astype(int)
+
+    def accuracy(self, x: Any, y: Any) -> float:
+        """The fraction of rows of ``x`` classified as ``y``."""
+        y = as_array(y, "y", ndim=1, dtype=int)
+        return float((self.predict(x) == y).mean())
+
+    def hidden(self, x: Any) -> np.ndarray:
+        """The first hidden layer's activations, shape ``(n, units)``."""
+        if len(self.params) < 2:
+            raise ValueError("this network has no hidden layer")
+        W, b = self.params[0]
+        return dense_forward(x, W, b, self.activation)
+
+
+def _bce(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def train_mlp(x: Any, y: Any, *, hidden: Sequence[int] | int = (8,), activation: str = "tanh",
+              learning_rate: float = 0.03, epochs: int = 500, seed: int = 0) -> MLP:
+    """Train a small network for 0/1 labels on full batches; returns an :class:`MLP`.
+
+    ``hidden`` lists the hidden-layer widths (``()`` or ``0``: a single sigmoid
+    neuron, i.e. logistic regression). Weights start from a seeded Glorot-uniform
+    draw, biases at zero; each epoch computes the binary cross-entropy on all
+    of ``x``, its gradient by backpropagation (Chapter 3), and an Adam step
+    (Chapter 4). Deterministic for a given ``seed``.
+    """
+    x = as_array(x, "x", ndim=2)
+    y = as_array(y, "y", ndim=1, dtype=None)
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    if not set(np.unique(y).tolist()) <= {0, 1}:
+        raise ValueError("y must hold binary labels 0 and 1")
+    y = y.astype(float)
+    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
+        hidden = [hidden] if hidden else []
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
+        raise TypeError(f"hidden must be a list of layer widths, got {type(hidden).__name__}")
+    hidden = [check_int(h, "hidden", minimum=1) for h in hidden]
+    check_choice(activation, "activation", tuple(_DERIVATIVES))
+    learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+
+    sizes = [x.shape[1], *hidden, 1]
+    params = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        limit = np.sqrt(6 / (n_in + n_out))
+        params.append((rng.uniform(-limit, limit, size=(n_out, n_in)), np.zeros(n_out)))
+    model = MLP(params, activation)
+    acts = model.activations
+    m = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+    v = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    n = len(x)
+    for t in range(1, epochs + 1):
+        outs = forward(x, model.params, acts, return_all=True)
+        p = outs[-1][:, 0]
+        model.losses.append(_bce(p, y))
+        delta = ((p - y) / n)[:, None]  # dL/dz at the sigmoid output
+        grads = []
+        for k in range(len(model.params) - 1, -1, -1):
+            W, _ = model.params[k]
+            grads.append((delta.T @ outs[k], delta.sum(axis=0)))
+            if k:
+                a = outs[k]
+                W_prev, b_prev = model.params[k - 1]
+                z = outs[k - 1] @ W_prev.T + b_prev
+                delta = (delta @ W) * _DERIVATIVES[acts[k - 1]](z, a)
+        grads.reverse()
+        new = []
+        for k, ((W, b), (gW, gb)) in enumerate(zip(model.params, grads)):
+            mW, mb = beta1 * m[k][0] + (1 - beta1) * gW, beta1 * m[k][1] + (1 - beta1) * gb
+            vW, vb = beta2 * v[k][0] + (1 - beta2) * gW**2, beta2 * v[k][1] + (1 - beta2) * gb**2
+            m[k], v[k] = (mW, mb), (vW, vb)
+            c1, c2 = 1 - beta1**t, 1 - beta2**t
+            new.append((W - learning_rate * (mW / c1) / (np.sqrt(vW / c2) + eps),
+                        b - learning_rate * (mb / c1) / (np.sqrt(vb / c2) + eps)))
+        model.params = new
+    model.losses.append(_bce(model.predict_proba(x), y))
+    return model
+
+
+def keras_dense(W: Any, b: Any, activation: str = "linear") -> Any:
+    """A built ``keras.layers.Dense`` layer holding the weights ``W`` ``(n_out, n_in)`` and ``b``.
+
+    Keras keeps the transpose of ``W`` (its ``kernel`` has shape ``(n_in, n_out)``);
+    this function does the transposition, so ``layer(x)`` equals
+    ``dense_forward(x, W, b, activation)`` up to float32 rounding.
+    """
+    W = as_array(W, "W", ndim=2)
+    b = as_array(b, "b", ndim=1)
+    if b.shape != (W.shape[0],):
+        raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
+    check_choice(activation, "activation", tuple(_DERIVATIVES))
+    import keras
+
+    layer = keras.layers.Dense(W.shape[0], activation=activation)
+    layer.build((None, W.shape[1]))
+    layer.set_weights([W.T.astype("float32"), b.astype("float32")])
+    return layer
+
+
+def train_digit_features(hidden_units: int = 16, *, epochs: int = 10, seed: int = 0) -> tuple[Any, float]:
+    """Train ``64 → hidden_units (ReLU) → 10`` on scikit-learn's 8×8 digits; return ``(model, test accuracy)``.
+
+    Uses :func:`helpers.background.load_digit_split` (bundled data, no download)
+    and Adam with learning rate 0.01 on batches of 64, which trains in a few
+    seconds. The first layer's kernel, ``model.layers[0].get_weights()[0]``,
+    has one column of 64 weights per hidden unit: what :func:`weights_figure` draws.
+    """
+    from .background import build_taste_model, load_digit_split
+
+    hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    import keras
+
+    (x_train, y_train), (x_test, y_test) = load_digit_split(seed=seed)
+    keras.utils.set_random_seed(seed)
+    model = build_taste_model(hidden_units)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=epochs, batch_size=64, verbose=0)
+    accuracy = float(model.evaluate(x_test, y_test, verbose=0)[1])
+    return model, accuracy
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def neuron_diagram(w: Any, b: float, x: Any | None = None, activation: str = "sigmoid", *,
+                   title: str = "One artificial neuron") -> plt.Figure:
+    """Draw a neuron: inputs, weighted edges, the sum node, the activation, the output.
+
+    With ``x`` given, the diagram shows the input values and the numbers the
+    neuron computes from them.
+    """
+    w = as_array(w, "w", ndim=1)
+    b = check_float(b, "b")
+    check_choice(activation, "activation", ACTIVATIONS)
+    if x is not None:
+        x = as_array(x, "x", ndim=1)
+        if len(x) != len(w):
+            raise ValueError(f"x has {len(x)} values but w has {len(w)} weights")
+    d = len(w)
+    if not 1 <= d <= 6:
+        raise ValueError(f"the diagram draws 1 to 6 inputs, got {d}")
+    fig, ax = plt.subplots(figsize=(8.5, 3.8))
+    ys = np.linspace(1.2, -1.2, d) if d > 1 else np.array([0.0])
+    for k in range(d):
+        label = f"$x_{k + 1}$" + (f" = {x[k]:g}" if x is not None else "")
+        ax.add_patch(plt.Circle((0, ys[k]), 0.22, color=PALETTE[5], alpha=0.5))
+        ax.text(-0.35, ys[k], label, ha="right", va="center", fontsize=11)
+        ax.annotate("", xy=(2.55, 0), xytext=(0.22, ys[k]),
+                    arrowprops={"arrowstyle": "-|>", "color": PALETTE[0], "lw": 1 + 2 * min(abs(w[k]), 2)})
+        t = 0.28  # label the edge a little way along it, above the line
+        ax.text(0.22 + t * 2.33, ys[k] * (1 - t) + 0.2, f"$w_{k + 1}$ = {w[k]:g}", ha="center",
+                fontsize=10, color=PALETTE[0], bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.add_patch(plt.Circle((3.0, 0), 0.45, color=PALETTE[1], alpha=0.5))
+    ax.text(3.0, 0, r"$\Sigma$", ha="center", va="center", fontsize=18)
+    ax.annotate("", xy=(3.0, 0.45), xytext=(3.0, 1.3), arrowprops={"arrowstyle": "-|>", "color": "0.3"})
+    ax.text(3.0, 1.42, f"bias $b$ = {b:g}", ha="center", fontsize=10)
+    z_text = "$z = w \\cdot x + b$"
+    if x is not None:
+        z = float(x @ w + b)
+        z_text += f" = {z:.3g}"
+    ax.annotate("", xy=(4.6, 0), xytext=(3.45, 0), arrowprops={"arrowstyle": "-|>", "color": "0.3"})
+    ax.text(4.0, -0.35, z_text, ha="center", va="top", fontsize=10)
+    ax.add_patch(plt.Rectangle((4.6, -0.4), 1.1, 0.8, color=PALETTE[2], alpha=0.4))
+    ax.text(5.15, 0, f"$f$\n{activation}", ha="center", va="center", fontsize=10)
+    ax.annotate("", xy=(6.7, 0), xytext=(5.7, 0), arrowprops={"arrowstyle": "-|>", "color": "0.3"})
+    out = "$a = f(z)$"
+    if x is not None:
+        out += f"\n= {float(neuron(x, w, b, activation)):.3g}"
+    ax.text(6.8, 0, out, ha="left", va="center", fontsize=11)
+    ax.set_xlim(-1.6, 8.0)
+    ax.set_ylim(-1.6, 1.75)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def activation_figure(names: Sequence[str] = ("step", "sigmoid", "tanh", "relu"), *,
+                      title: str = "Activation functions") -> plt.Figure:
+    """Plot the named activation functions on ``z`` in [-4, 4]."""
+    if isinstance(names, str) or not isinstance(names, Sequence) or not names:
+        raise TypeError("names must be a non-empty list of activation names")
+    for name in names:
+        check_choice(name, "activation", ACTIVATIONS)
+    z = np.linspace(-4, 4, 401)
+    fig, axes = plt.subplots(1, len(names), figsize=(2.8 * len(names), 2.8), squeeze=False, sharey=True)
+    for ax, name, color in zip(axes.flat, names, PALETTE):
+        ax.plot(z, activate(z, name), color=color, lw=2)
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.axvline(0, color="0.6", lw=0.8)
+        ax.set_title(name)
+        ax.set_xlabel("$z$")
+    axes[0, 0].set_ylabel("$f(z)$")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _grid(x: np.ndarray, steps: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lo = x.min(axis=0) - 0.3
+    hi = x.max(axis=0) + 0.3
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], steps), np.linspace(lo[1], hi[1], steps))
+    return g0, g1, np.c_[g0.ravel(), g1.ravel()]
+
+
+def _scatter(ax: plt.Axes, x: np.ndarray, y: np.ndarray) -> None:
+    for label, color, marker in ((0, PALETTE[0], "o"), (1, PALETTE[3], "s")):
+        pts = x[y == label]
+        ax.scatter(pts[:, 0], pts[:, 1], s=22, color=color, marker=marker, edgecolor="white",
+                   linewidth=0.5, label=f"class {label}", zorder=3)
+
+
+def plot_decision_boundary(ax: plt.Axes, predict: Callable[[np.ndarray], np.ndarray], x: Any, y: Any, *,
+                           title: str = "", levels: Sequence[float] = (0.5,)) -> None:
+    """Shade ``predict``'s output over the plane, draw its boundary and the labelled points on ``ax``.
+
+    ``predict`` maps an ``(m, 2)`` array to ``m`` numbers (probabilities, or any
+    score whose boundary is at ``levels``).
+    """
+    if not callable(predict):
+        raise TypeError(f"predict must be callable, got {type(predict).__name__}")
+    x = as_array(x, "x", ndim=2, shape=(None, 2))
+    y = as_array(y, "y", ndim=1, dtype=int)
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    g0, g1, pts = _grid(x)
+    values = np.asarray(predict(pts), dtype=float).reshape(g0.shape)
+    lo, hi = float(values.min()), float(values.max())
+    ax.contourf(g0, g1, values, levels=20, cmap="RdBu_r", alpha=0.35, vmin=min(lo, 0.0), vmax=max(hi, 1.0))
+    if lo < min(levels) and hi > max(levels):
+        ax.contour(g0, g1, values, levels=list(levels), colors="black", linewidths=1.5)
+    _scatter(ax, x, y)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+
+
+def boundary_comparison_figure(models: Sequence[MLP], names: Sequence[str], x: Any, y: Any, *,
+                               title: str = "Decision boundaries") -> plt.Figure:
+    """One panel per trained model: its probability over the plane, its boundary and accuracy."""
+    if len(models) != len(names) or not models:
+        raise ValueError("models and names must be non-empty lists of the same length")
+    fig, axes = plt.subplots(1, len(models), figsize=(4.2 * len(models), 4.2), squeeze=False)
+    for ax, model, name in zip(axes.flat, models, names):
+        if not isinstance(model, MLP):
+            raise TypeError(f"models must hold MLP objects, got {type(model).__name__}")
+        plot_decision_boundary(ax, model.predict_proba, x, y,
+                               title=f"{name}\naccuracy {model.accuracy(x, y):.2f}")
+    axes[0, 0].legend(loc="lower left", fontsize=8, frameon=True)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def hidden_units_figure(model: MLP, x: Any, y: Any, *,
+                        title: str = "What each hidden unit computes, and how the output combines them"
+                        ) -> plt.Figure:
+    """A panel per first-layer hidden unit (its activation and its line ``w·x + b = 0``), then the output."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    x = as_array(x, "x", ndim=2, shape=(None, 2))
+    y = as_array(y, "y", ndim=1, dtype=int)
+    W, b = model.params[0]
+    units = W.shape[0]
+    if len(model.params) < 2 or units > 8:
+        raise ValueError("hidden_units_figure draws networks with one hidden layer of 1 to 8 units")
+    ncols = min(units + 1, 3)
+    nrows = int(np.ceil((units + 1) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.4 * nrows), squeeze=False)
+    g0, g1, pts = _grid(x, 150)
+    hidden = model.hidden(pts)
+    w_out = model.params[1][0][0] if len(model.params) == 2 else None
+    for k, ax in enumerate(axes.flat):
+        if k > units:
+            ax.set_axis_off()
+            continue
+        if k < units:
+            ax.contourf(g0, g1, hidden[:, k].reshape(g0.shape), levels=20, cmap="Greens", alpha=0.6)
+            z = pts @ W[k] + b[k]
+            ax.contour(g0, g1, z.reshape(g0.shape), levels=[0], colors=PALETTE[2], linewidths=2)
+            label = f"hidden unit {k + 1}"
+            if w_out is not None:
+                label += f"\n(output weight {w_out[k]:+.1f})"
+            ax.set_title(label, fontsize=10)
+            _scatter(ax, x, y)
+        else:
+            plot_decision_boundary(ax, model.predict_proba, x, y)
+            for j in range(units):
+                ax.contour(g0, g1, (pts @ W[j] + b[j]).reshape(g0.shape), levels=[0], colors=PALETTE[2],
+                           linewidths=0.8, linestyles="--")
+            ax.set_title(f"output: accuracy {model.accuracy(x, y):.2f}", fontsize=10)
+        ax.set_xlim(g0.min(), g0.max())
+        ax.set_ylim(g1.min(), g1.max())
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.grid(False)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def weights_figure(kernel: Any, *, side: int = 8,
+                   title: str = "First-layer weights: one image per hidden unit") -> plt.Figure:
+    """Show each column of a Keras kernel ``(side*side, units)`` as a ``side × side`` image.
+
+    Red pixels push the unit's weighted sum up, blue ones down; the colour
+    scale is symmetric around zero for each unit.
+    """
+    kernel = as_array(kernel, "kernel", ndim=2)
+    side = check_int(side, "side", minimum=1)
+    if kernel.shape[0] != side * side:
+        raise ValueError(f"kernel must have {side * side} rows (one per pixel), got shape {kernel.shape}")
+    units = kernel.shape[1]
+    ncols = min(units, 8)
+    nrows = int(np.ceil(units / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols, 1.5 * nrows + 0.5), squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if k >= units:
+            continue
+        img = kernel[:, k].reshape(side, side)
+        limit = float(np.abs(img).max()) or 1.0
+        ax.imshow(img, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"unit {k + 1}", fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def neuron_playground_figure(w1: float = 1.0, w2: float = 1.0, b: float = 0.0, activation: str = "sigmoid",
+                             dataset: str = "moons") -> plt.Figure:
+    """The neuron playground's view: one neuron's output over the plane, its line, the data, its accuracy.
+
+    The neuron says "class 1" where ``w1 x1 + w2 x2 + b > 0``, whatever the
+    activation; the activation changes the shading (the output's values), not the line.
+    """
+    w1 = check_float(w1, "w1")
+    w2 = check_float(w2, "w2")
+    b = check_float(b, "b")
+    check_choice(activation, "activation", ACTIVATIONS)
+    x, y = make_dataset(dataset, 200, seed=0)
+    w = np.array([w1, w2])
+    predicted = (x @ w + b > 0).astype(int)
+    accuracy = float((predicted == y).mean())
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.2), gridspec_kw={"width_ratios": [1.25, 1]})
+    ax = axes[0]
+    g0, g1, pts = _grid(x)
+    out = neuron(pts, w, b, activation).reshape(g0.shape)
+    mesh = ax.contourf(g0, g1, out, levels=20, cmap="RdBu_r", alpha=0.4)
+    if np.any(w != 0):
+        ax.contour(g0, g1, (pts @ w + b).reshape(g0.shape), levels=[0], colors="black", linewidths=1.5)
+    _scatter(ax, x, y)
+    fig.colorbar(mesh, ax=ax, label=f"neuron output ({activation})", shrink=0.8)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+    ax.set_title(f"{dataset}: accuracy {accuracy:.2f}")
+    z = np.linspace(-4, 4, 200)
+    axes[1].plot(z, activate(z, activation), color=PALETTE[2], lw=2)
+    axes[1].set_xlabel("$z = w_1 x_1 + w_2 x_2 + b$")
+    axes[1].set_ylabel("$a = f(z)$")
+    axes[1].set_title(f"activation: {activation}")
+    fig.suptitle(f"One neuron: w = ({w1:g}, {w2:g}), b = {b:g}")
+    fig.tight_layout()
+    return fig
+
+
+@functools.lru_cache(maxsize=32)
+def playground_model(dataset: str = "circles", hidden_units: int = 4, layers: int = 1, activation: str = "tanh",
+                     learning_rate: float = 0.03, epochs: int = 300) -> tuple[np.ndarray, np.ndarray, MLP]:
+    """Generate the playground's 200-point dataset (seed 0) and train the network; returns ``(x, y, model)``.
+
+    Results are cached (training is deterministic), so the figure and a
+    notebook's assert on the same settings train only once. Treat the
+    returned model as read-only.
+    """
+    check_choice(dataset, "dataset", DATASETS)
+    hidden_units = check_int(hidden_units, "hidden_units", minimum=0, maximum=64)
+    layers = check_int(layers, "layers", minimum=1, maximum=3)
+    x, y = make_dataset(dataset, 200, seed=0)
+    hidden = [hidden_units] * layers if hidden_units else []
+    model = train_mlp(x, y, hidden=hidden, activation=activation, learning_rate=learning_rate,
+                      epochs=epochs, seed=0)
+    return x, y, model
+
+
+def network_playground_figure(dataset: str = "circles", hidden_units: int = 4, layers: int = 1,
+                              activation: str = "tanh", learning_rate: float = 0.03,
+                              epochs: int = 300) -> plt.Figure:
+    """The network playground's view: train on a toy set, show the boundary and the loss per epoch."""
+    x, y, model = playground_model(dataset, hidden_units, layers, activation, learning_rate, epochs)
+    hidden = [W.shape[0] for W, _ in model.params[:-1]]
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.2), gridspec_kw={"width_ratios": [1.1, 1]})
+    shape = " → ".join(["2", *map(str, hidden), "1"])
+    plot_decision_boundary(axes[0], model.predict_proba, x, y,
+                           title=f"{dataset}, network {shape}\ntraining accuracy {model.accuracy(x, y):.2f}")
+    axes[1].plot(np.arange(len(model.losses)), model.losses, color=PALETTE[3])
+    axes[1].set_xlabel("epoch (full pass over the 200 points)")
+    axes[1].set_ylabel("binary cross-entropy loss")
+    axes[1].set_ylim(0, max(0.8, max(model.losses) * 1.05))
+    axes[1].set_title(f"loss: {model.losses[0]:.3f} → {model.losses[-1]:.3f}")
+    fig.suptitle(f"Network playground: {activation}, learning rate {learning_rate:g}, {epochs} epochs")
+    fig.tight_layout()
+    return fig
+
+
+def neuron_playground() -> widgets.Explorer:
+    """The interactive neuron: sliders for the weights and bias, drop-downs for activation and data."""
+    controls = {
+        "w1": widgets.slider("weight w1", 1.0, -5.0, 5.0, 0.1),
+        "w2": widgets.slider("weight w2", 1.0, -5.0, 5.0, 0.1),
+        "b": widgets.slider("bias b", 0.0, -5.0, 5.0, 0.1),
+        "activation": widgets.dropdown("activation", list(ACTIVATIONS), "sigmoid"),
+        "dataset": widgets.dropdown("data", list(DATASETS), "moons"),
+    }
+    return widgets.Explorer(neuron_playground_figure, controls, title="Neuron playground")
+
+
+def network_playground() -> widgets.Explorer:
+    """The interactive network: data, width, depth, activation, learning rate, epochs; press Train."""
+    controls = {
+        "dataset": widgets.dropdown("data", list(DATASETS), "circles"),
+        "hidden_units": widgets.int_slider("hidden units per layer", 4, 0, 16),
+        "layers": widgets.int_slider("hidden layers", 1, 1, 3),
+        "activation": widgets.dropdown("activation", list(_DERIVATIVES), "tanh"),
+        "learning_rate": widgets.log_slider("learning rate", 0.03, 0.001, 1.0),
+        "epochs": widgets.int_slider("epochs", 300, 50, 2000, 50),
+    }
+    return widgets.Explorer(network_playground_figure, controls, title="Network playground",
+                            manual=True, button_text="Train")
+
+
+# --------------------------------------------------------------------------- exercise checkers
+
+
+def check_neuron_output(answer: Any, x: Any, w: Any, b: float, activation: str = "sigmoid") -> Feedback:
+    """Check a neuron's output computed by hand; says if the bias or the activation was forgotten."""
+    expected = float(neuron(as_array(x, "x", ndim=1), w, b, activation))
+    result = check_scalar(answer, expected=expected, name="neuron output", rtol=1e-3, atol=1e-4)
+    if not result.passed and isinstance(answer, (int, float, np.floating)):
+        z = float(np.dot(as_array(x, "x", ndim=1), as_array(w, "w", ndim=1)) + b)
+        if np.isclose(answer, z, rtol=1e-3):
+            result.messages.append("that is z, the weighted sum plus bias: apply the activation too")
+        elif np.isclose(answer, float(activate(z - b, activation)), rtol=1e-3):
+            result.messages.append("the bias is missing: z = w · x + b")
+    return result
+
+
+def check_xor_network(params: Any, activations: Sequence[str] | str = "relu") -> Feedback:
+    """Check hand-set weights: does ``forward`` with them output XOR (0, 1, 1, 0, rounded) on the corners?"""
+    try:
+        x, y = xor_points()
+        out = np.asarray(forward(x, params, activations), dtype=float)
+    except (TypeError, ValueError) as exc:
+        return Feedback(False, [str(exc)])
+    if out.shape != (4, 1):
+        return Feedback(False, [f"the network must end in one output unit; its output has shape {out.shape}"])
+    got = out[:, 0]
+    wrong = [f"input {tuple(int(v) for v in x[k])}: output {got[k]:.3g}, want {y[k]}"
+             for k in range(4) if not abs(got[k] - y[k]) < 0.5]
+    if wrong:
+        return Feedback(False, wrong)
+    return Feedback(True, ["outputs " + ", ".join(f"{v:.3g}" for v in got) + " round to 0, 1, 1, 0"])
+
+
+def check_collapse(W: Any, b: Any, params: Sequence[tuple[Any, Any]]) -> Feedback:
+    """Check a hand-derived single linear map ``(W, b)`` against a stack of linear layers."""
+    W_true, b_true = collapse_linear(params)
+    result = combine(check_array(W, expected=W_true, name="W", rtol=1e-6, atol=1e-9),
+                     check_array(b, expected=b_true, name="b", rtol=1e-6, atol=1e-9))
+    if not result.passed and len(params) == 2:
+        W1, W2 = np.asarray(params[0][0], dtype=float), np.asarray(params[1][0], dtype=float)
+        if W1.shape[1] == W2.shape[0]:
+            swapped = W1 @ W2
+            if np.shape(W) == swapped.shape and np.allclose(np.asarray(W, dtype=float), swapped):
+                result.messages.append("order matters: the second layer's matrix goes on the left, W2 @ W1")
+    return result

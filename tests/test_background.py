@@ -1,0 +1,266 @@
+"""Unit tests for helpers.background (chapter 1)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import background as bg
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_milestones_are_sorted_cited_and_cover_the_issue_years():
+    years = [m.year for m in bg.MILESTONES]
+    assert years == sorted(years)
+    assert {1958, 1986, 1998, 2012, 2014, 2015, 2017} <= set(years)
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
+    for m in bg.MILESTONES:
+        assert m.cite in keys, m.cite
+    for p in bg.SCALE:
+        assert p.cite in keys, p.cite
+
+
+def test_milestones_between():
+    picked = bg.milestones_between(1980, 2000)
+    assert [m.year for m in picked] == [1986, 1998]
+    assert bg.milestones_between(2030, 2040) == []
+
+
+@pytest.mark.parametrize("start,end,exc", [(2000, 1990, ValueError), ("1990", 2000, TypeError),
+                                           (1990, 2000.5, TypeError)])
+def test_milestones_between_rejects_bad_input(start, end, exc):
+    with pytest.raises(exc, match="start|end"):
+        bg.milestones_between(start, end)
+
+
+def test_milestones_between_rejects_bad_table():
+    with pytest.raises(TypeError, match="table"):
+        bg.milestones_between(1900, 2000, table="not a table")
+    with pytest.raises(TypeError, match="Milestone"):
+        bg.milestones_between(1900, 2000, table=[(1958, "x", "y")])
+    with pytest.raises(ValueError, match="empty"):
+        bg.milestones_between(1900, 2000, table=[])
+
+
+def test_growth_factor_matches_the_quoted_numbers():
+    assert bg.growth_factor("examples", "LeNet-5", "AlexNet") == pytest.approx(20)
+    assert bg.growth_factor("parameters", "LeNet-5", "AlexNet") == pytest.approx(1000)
+    assert bg.growth_factor("parameters", "AlexNet", "GPT-3") == pytest.approx(175e9 / 60e6)
+
+
+def test_growth_factor_rejects_unknown_names():
+    with pytest.raises(ValueError, match="quantity"):
+        bg.growth_factor("flops", "LeNet-5", "AlexNet")
+    with pytest.raises(ValueError, match="first"):
+        bg.growth_factor("examples", "Perceptron", "AlexNet")
+    with pytest.raises(ValueError, match="last"):
+        bg.growth_factor("examples", "AlexNet", "GPT-4")
+
+
+def test_human_numbers():
+    assert bg._human(60_000) == "60 thousand"
+    assert bg._human(1.2e6) == "1.2 million"
+    assert bg._human(175e9) == "175 billion"
+    assert bg._human(12) == "12"
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _texts(fig: plt.Figure) -> str:
+    return " ".join(t.get_text() for ax in fig.axes for t in ax.texts) + " " + (
+        fig._suptitle.get_text() if fig._suptitle else "")
+
+
+def test_timeline_figure_labels_every_milestone():
+    fig = bg.timeline_figure()
+    assert isinstance(fig, plt.Figure)
+    text = _texts(fig)
+    for m in bg.MILESTONES:
+        assert str(m.year) in text
+    assert len(fig.axes) == 2  # broken axis at 2005
+    assert all(ax.get_xlabel() for ax in fig.axes)
+
+
+def test_timeline_figure_single_panel_and_bad_input():
+    fig = bg.timeline_figure(bg.milestones_between(1940, 2000))
+    assert len(fig.axes) == 1
+    with pytest.raises(TypeError, match="table"):
+        bg.timeline_figure(42)
+    with pytest.raises(TypeError, match="split"):
+        bg.timeline_figure(split="2005")
+
+
+def test_nested_sets_figure():
+    fig = bg.nested_sets_figure()
+    text = _texts(fig)
+    for name in ("Artificial intelligence", "Machine learning", "Representation learning", "Deep learning"):
+        assert name in text
+    assert fig.axes[0].get_title()
+    with pytest.raises(TypeError, match="title"):
+        bg.nested_sets_figure(title=3)
+
+
+def test_scale_figure():
+    fig = bg.scale_figure()
+    assert len(fig.axes) == 2
+    assert all(ax.get_yscale() == "log" and ax.get_ylabel() and ax.get_xlabel() for ax in fig.axes)
+    with pytest.raises(TypeError, match="table"):
+        bg.scale_figure([])
+    with pytest.raises(TypeError, match="ScalePoint"):
+        bg.scale_figure([1, 2])
+
+
+def test_chapter_map_covers_all_nine_parts():
+    assert sorted(c.key for c in bg.CHAPTERS) == [str(k) for k in range(1, 10)]
+    fig = bg.chapter_map_figure()
+    text = _texts(fig)
+    for c in bg.CHAPTERS:
+        assert c.title in text
+
+
+def test_chapter_map_rejects_bad_input():
+    with pytest.raises(TypeError, match="chapters"):
+        bg.chapter_map_figure("chapters")
+    with pytest.raises(TypeError, match="ChapterBox"):
+        bg.chapter_map_figure([1])
+    bad = [bg.ChapterBox("1", "1 A", "a", ("7",), 0, 0.0)]
+    with pytest.raises(ValueError, match="unknown"):
+        bg.chapter_map_figure(bad)
+
+
+def test_save_chapter_map_writes_a_png(tmp_path):
+    path = bg.save_chapter_map(tmp_path / "sub" / "map.png")
+    assert path.exists()
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # deterministic: saving twice gives the same bytes
+    again = bg.save_chapter_map(tmp_path / "again.png")
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_save_chapter_map_rejects_bad_paths(tmp_path):
+    with pytest.raises(TypeError, match="path"):
+        bg.save_chapter_map(42)
+    with pytest.raises(ValueError, match="png"):
+        bg.save_chapter_map(tmp_path / "map.svg")
+
+
+def test_committed_chapter_map_exists():
+    png = ROOT / "figures" / "chapter_map.png"
+    assert png.exists(), "run save_chapter_map('figures/chapter_map.png')"
+    assert "figures/chapter_map.png" in (ROOT / "intro.md").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- data and the taste model
+
+
+def test_load_digit_split_shapes_and_ranges():
+    (x_train, y_train), (x_test, y_test) = bg.load_digit_split(0.25, seed=0)
+    assert x_train.shape == (1347, 64) and x_test.shape == (450, 64)
+    assert x_train.dtype == np.float32 and 0 <= x_train.min() and x_train.max() <= 1
+    assert np.bincount(y_test).min() >= 40  # stratified
+    (x2, _), _ = bg.load_digit_split(0.25, seed=0)
+    assert np.array_equal(x_train, x2)
+
+
+@pytest.mark.parametrize("fraction,exc", [(0.0, ValueError), (1.0, ValueError), ("0.2", TypeError)])
+def test_load_digit_split_rejects_bad_fraction(fraction, exc):
+    with pytest.raises(exc, match="test_fraction"):
+        bg.load_digit_split(fraction)
+
+
+def test_load_digit_split_rejects_bad_seed():
+    with pytest.raises(ValueError, match="seed"):
+        bg.load_digit_split(0.25, seed=-1)
+
+
+def test_build_taste_model_parameter_counts():
+    from helpers import runtime
+
+    runtime.set_seed(0)
+    assert bg.build_taste_model(32).count_params() == 2410
+    assert bg.build_taste_model(0).count_params() == 650
+    with pytest.raises(ValueError, match="hidden_units"):
+        bg.build_taste_model(-1)
+    with pytest.raises(TypeError, match="hidden_units"):
+        bg.build_taste_model(3.5)
+
+
+def test_train_taste_model_learns_and_is_deterministic():
+    (x_train, y_train), (x_test, y_test) = bg.load_digit_split()
+    model, history = bg.train_taste_model(x_train[:400], y_train[:400], epochs=3, seed=0)
+    _, again = bg.train_taste_model(x_train[:400], y_train[:400], epochs=3, seed=0)
+    assert history["loss"] == again["loss"]
+    assert history["loss"][-1] < history["loss"][0]
+    assert len(history["accuracy"]) == 3
+
+
+def test_train_taste_model_rejects_bad_input():
+    x = np.zeros((10, 64))
+    with pytest.raises(ValueError, match="same length"):
+        bg.train_taste_model(x, np.zeros(9, dtype=int))
+    with pytest.raises(TypeError, match="integer"):
+        bg.train_taste_model(x, np.zeros(10))
+    with pytest.raises(ValueError, match="x"):
+        bg.train_taste_model(np.zeros(64), np.zeros(1, dtype=int))
+    with pytest.raises(ValueError, match="epochs"):
+        bg.train_taste_model(x, np.zeros(10, dtype=int), epochs=0)
+
+
+def test_taste_figure_marks_mistakes():
+    x = np.zeros((4, 64))
+    fig = bg.taste_figure(x, [1, 2, 3, 4], [1, 2, 0, 4], n=4)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["1→1", "2→2", "3→0", "4→4"]
+    wrong = [ax for ax in fig.axes if ax.get_title() == "3→0"][0]
+    assert wrong.title.get_color() != "black"
+
+
+def test_taste_figure_rejects_bad_input():
+    with pytest.raises(ValueError, match="64"):
+        bg.taste_figure(np.zeros((2, 28 * 28)), [0, 1], [0, 1])
+    with pytest.raises(ValueError, match="same length"):
+        bg.taste_figure(np.zeros((2, 64)), [0], [0, 1])
+    with pytest.raises(TypeError, match="x"):
+        bg.taste_figure("pixels", [0], [0])
+
+
+# --------------------------------------------------------------------------- checkers
+
+
+def test_check_growth_factor():
+    assert bg.check_growth_factor(175e9 / 60_000, "parameters", "LeNet-5", "GPT-3")
+    inverted = bg.check_growth_factor(60_000 / 175e9, "parameters", "LeNet-5", "GPT-3")
+    assert not inverted and "wrong way round" in str(inverted)
+    assert not bg.check_growth_factor("a lot", "parameters", "LeNet-5", "GPT-3")
+
+
+def test_check_milestones():
+    table = list(bg.MILESTONES) + [bg.Milestone(1969, "Perceptrons", "minsky1969perceptrons")]
+    assert bg.check_milestones(table, must_include=[1969])
+    missing = bg.check_milestones(bg.MILESTONES, must_include=[1969])
+    assert not missing and "1969" in str(missing)
+    bad_year = bg.check_milestones([bg.Milestone(69, "x", "k")])
+    assert not bad_year and "year" in str(bad_year)
+    no_cite = bg.check_milestones([bg.Milestone(1969, "x", "")])
+    assert not no_cite and "citation" in str(no_cite)
+    assert not bg.check_milestones("table")
+
+
+def test_check_param_count():
+    assert bg.check_param_count(650, [64, 10])
+    weights_only = bg.check_param_count(640, [64, 10])
+    assert not weights_only and "bias" in str(weights_only)
+    with pytest.raises(TypeError, match="layer_sizes"):
+        bg.check_param_count(650, "64,10")
+    with pytest.raises(ValueError, match="layer size"):
+        bg.check_param_count(650, [64, 0])

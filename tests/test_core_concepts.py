@@ -1,0 +1,392 @@
+"""Unit tests for helpers.core_concepts (chapter 2)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import core_concepts as cc
+
+# --------------------------------------------------------------------------- neurons and layers
+
+
+def test_activations_values():
+    z = np.array([-2.0, 0.0, 3.0])
+    assert cc.activate(z, "step").tolist() == [0.0, 0.0, 1.0]
+    assert np.allclose(cc.activate(z, "sigmoid"), 1 / (1 + np.exp(-z)))
+    assert np.allclose(cc.activate(z, "tanh"), np.tanh(z))
+    assert cc.activate(z, "relu").tolist() == [0.0, 0.0, 3.0]
+    assert cc.activate(z, "linear").tolist() == z.tolist()
+    assert np.isfinite(cc.activate(np.array([-1000.0, 1000.0]), "sigmoid")).all()
+
+
+def test_activate_rejects_unknown_name_and_bad_z():
+    with pytest.raises(ValueError, match="activation"):
+        cc.activate([0.0], "swish")
+    with pytest.raises(TypeError, match="z"):
+        cc.activate("zero", "relu")
+
+
+def test_neuron_by_hand():
+    a = cc.neuron([1.0, 0.5, -1.0], [0.8, -0.4, 0.3], 0.1, "sigmoid")
+    assert isinstance(a, float) and a == pytest.approx(1 / (1 + np.exp(-0.4)))
+    batch = cc.neuron(np.ones((3, 2)), [1.0, 2.0], -1.0, "relu")
+    assert batch.shape == (3,) and batch.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_neuron_rejects_bad_input():
+    with pytest.raises(ValueError, match="features"):
+        cc.neuron([1.0, 2.0], [1.0, 2.0, 3.0], 0.0)
+    with pytest.raises(ValueError, match="x"):
+        cc.neuron(np.zeros((2, 2, 2)), [1.0, 2.0], 0.0)
+    with pytest.raises(TypeError, match="b"):
+        cc.neuron([1.0], [1.0], "0")
+    with pytest.raises(ValueError, match="activation"):
+        cc.neuron([1.0], [1.0], 0.0, "softplus")
+
+
+def test_dense_forward_equals_neurons():
+    rng = np.random.default_rng(1)
+    x, W, b = rng.normal(size=(6, 3)), rng.normal(size=(4, 3)), rng.normal(size=4)
+    out = cc.dense_forward(x, W, b, "tanh")
+    loop = np.array([[cc.neuron(row, W[j], b[j], "tanh") for j in range(4)] for row in x])
+    assert out.shape == (6, 4) and np.allclose(out, loop)
+
+
+def test_dense_forward_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="kernel is its transpose"):
+        cc.dense_forward(np.zeros((2, 3)), np.zeros((3, 4)), np.zeros(3))
+    with pytest.raises(ValueError, match="b must have shape"):
+        cc.dense_forward(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros(3))
+    with pytest.raises(ValueError, match="x"):
+        cc.dense_forward(np.zeros(3), np.zeros((4, 3)), np.zeros(4))
+
+
+def test_forward_composes_layers_and_returns_all():
+    params = cc.xor_by_hand()
+    x, y = cc.xor_points()
+    outs = cc.forward(x, params, ["relu", "linear"], return_all=True)
+    assert len(outs) == 3 and outs[0] is not None and outs[-1][:, 0].tolist() == y.tolist()
+    assert np.array_equal(cc.forward(x, params, ["relu", "linear"]), outs[-1])
+
+
+def test_forward_rejects_bad_params():
+    x = np.zeros((1, 2))
+    with pytest.raises(TypeError, match="params"):
+        cc.forward(x, [], "relu")
+    with pytest.raises(TypeError, match="pair"):
+        cc.forward(x, [np.zeros((2, 2))], "relu")
+    with pytest.raises(ValueError, match="previous layer"):
+        cc.forward(x, [(np.zeros((3, 2)), np.zeros(3)), (np.zeros((1, 2)), np.zeros(1))], "relu")
+    with pytest.raises(ValueError, match="one function per layer"):
+        cc.forward(x, cc.xor_by_hand(), ["relu"])
+
+
+def test_trace_shapes_784_512_10():
+    rows = cc.trace_shapes([784, 512, 10], batch=32)
+    assert [r.W for r in rows] == [(512, 784), (10, 512)]
+    assert rows[-1].output == (32, 10)
+    assert sum(r.parameters for r in rows) == 407_050
+    assert "401,920" in str(rows[0])
+
+
+@pytest.mark.parametrize("sizes,exc", [("784", TypeError), ([784], ValueError), ([784, 0], ValueError),
+                                       ([784, 2.5], TypeError)])
+def test_trace_shapes_rejects_bad_sizes(sizes, exc):
+    with pytest.raises(exc, match="layer"):
+        cc.trace_shapes(sizes)
+
+
+def test_trace_shapes_rejects_bad_batch():
+    with pytest.raises(ValueError, match="batch"):
+        cc.trace_shapes([2, 1], batch=0)
+
+
+def test_collapse_linear_matches_the_stack():
+    rng = np.random.default_rng(2)
+    params = [(rng.normal(size=(5, 2)), rng.normal(size=5)), (rng.normal(size=(1, 5)), rng.normal(size=1))]
+    W, b = cc.collapse_linear(params)
+    x = rng.normal(size=(50, 2))
+    assert W.shape == (1, 2) and np.allclose(cc.forward(x, params, "linear"), cc.dense_forward(x, W, b))
+
+
+# --------------------------------------------------------------------------- data
+
+
+@pytest.mark.parametrize("name", cc.DATASETS)
+def test_make_dataset_is_seeded_and_balanced(name):
+    x, y = cc.make_dataset(name, 200, seed=3)
+    x2, y2 = cc.make_dataset(name, 200, seed=3)
+    assert x.shape == (200, 2) and y.shape == (200,)
+    assert np.array_equal(x, x2) and np.array_equal(y, y2)
+    assert set(np.unique(y).tolist()) == {0, 1} and 0.3 < y.mean() < 0.7
+    assert not np.array_equal(x, cc.make_dataset(name, 200, seed=4)[0])
+
+
+def test_make_dataset_rejects_bad_input():
+    with pytest.raises(ValueError, match="dataset"):
+        cc.make_dataset("mnist")
+    with pytest.raises(ValueError, match="n"):
+        cc.make_dataset("xor", 2)
+    with pytest.raises(ValueError, match="noise"):
+        cc.make_dataset("xor", noise=-0.1)
+    with pytest.raises(TypeError, match="seed"):
+        cc.make_dataset("xor", seed=1.5)
+
+
+def test_best_linear_accuracy():
+    x, y = cc.xor_points()
+    assert cc.best_linear_accuracy(x, y) == 0.75
+    x_lin = np.array([[0.0, 0.0], [0.0, 1.0], [3.0, 0.0], [3.0, 1.0]])
+    assert cc.best_linear_accuracy(x_lin, np.array([0, 0, 1, 1])) == 1.0
+    with pytest.raises(ValueError, match="shape"):
+        cc.best_linear_accuracy(np.zeros((4, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match="same length"):
+        cc.best_linear_accuracy(np.zeros((4, 2)), np.zeros(3))
+
+
+def test_xor_by_hand_is_exact():
+    x, y = cc.xor_points()
+    assert cc.check_xor_network(cc.xor_by_hand(), ["relu", "linear"])
+    assert np.array_equal(cc.forward(x, cc.xor_by_hand(), ["relu", "linear"])[:, 0], y)
+
+
+# --------------------------------------------------------------------------- training
+
+
+def test_train_mlp_solves_xor_and_single_neuron_cannot():
+    x, y = cc.xor_points()
+    net = cc.train_mlp(x, y, hidden=[4], learning_rate=0.1, epochs=500, seed=0)
+    single = cc.train_mlp(x, y, hidden=(), learning_rate=0.1, epochs=500, seed=0)
+    assert net.accuracy(x, y) == 1.0
+    assert single.accuracy(x, y) <= 0.75 and abs(single.losses[-1] - np.log(2)) < 1e-3
+    assert len(net.losses) == 501 and net.losses[-1] < net.losses[0]
+
+
+def test_train_mlp_backprop_gradient_matches_finite_differences():
+    """One Adam step from zero moments moves each weight by about -lr * sign(gradient)."""
+    x, y = cc.make_dataset("moons", 40, seed=0)
+    base = cc.train_mlp(x, y, hidden=[3], epochs=1, learning_rate=1e-4, seed=5)
+    rng_model = cc.train_mlp(x, y, hidden=[3], epochs=1, learning_rate=1e-12, seed=5)  # ~ initial weights
+    W0, b0 = rng_model.params[0]
+
+    def loss(W):
+        params = [(W, b0), rng_model.params[1]]
+        p = cc.forward(x, params, ["tanh", "sigmoid"])[:, 0]
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+    eps = 1e-6
+    numeric = np.zeros_like(W0)
+    for idx in np.ndindex(W0.shape):
+        d = np.zeros_like(W0)
+        d[idx] = eps
+        numeric[idx] = (loss(W0 + d) - loss(W0 - d)) / (2 * eps)
+    step = base.params[0][0] - W0
+    significant = np.abs(numeric) > 1e-4
+    assert np.all(np.sign(step[significant]) == -np.sign(numeric[significant]))
+
+
+def test_train_mlp_is_deterministic_and_hidden_layer_access():
+    x, y = cc.make_dataset("circles", 60, seed=0)
+    a = cc.train_mlp(x, y, hidden=3, activation="relu", epochs=20, seed=1)
+    b = cc.train_mlp(x, y, hidden=3, activation="relu", epochs=20, seed=1)
+    assert a.losses == b.losses
+    assert a.hidden(x).shape == (60, 3) and a.activations == ["relu", "sigmoid"]
+    single = cc.train_mlp(x, y, hidden=0, epochs=5)
+    with pytest.raises(ValueError, match="no hidden layer"):
+        single.hidden(x)
+
+
+def test_train_mlp_rejects_bad_input():
+    x, y = cc.xor_points()
+    with pytest.raises(ValueError, match="binary"):
+        cc.train_mlp(x, np.array([0, 1, 2, 1]))
+    with pytest.raises(ValueError, match="same length"):
+        cc.train_mlp(x, y[:3])
+    with pytest.raises(ValueError, match="activation"):
+        cc.train_mlp(x, y, activation="step")
+    with pytest.raises(ValueError, match="learning_rate"):
+        cc.train_mlp(x, y, learning_rate=0.0)
+    with pytest.raises(TypeError, match="hidden"):
+        cc.train_mlp(x, y, hidden="8")
+    with pytest.raises(ValueError, match="epochs"):
+        cc.train_mlp(x, y, epochs=0)
+
+
+def test_keras_dense_matches_numpy():
+    from helpers import runtime
+
+    runtime.set_seed(0)
+    rng = np.random.default_rng(0)
+    W, b, x = rng.normal(size=(3, 2)), rng.normal(size=3), rng.normal(size=(4, 2))
+    layer = cc.keras_dense(W, b, "tanh")
+    assert tuple(layer.kernel.shape) == (2, 3)
+    assert np.allclose(np.asarray(layer(x.astype("float32"))), cc.dense_forward(x, W, b, "tanh"), atol=1e-6)
+    with pytest.raises(ValueError, match="b must have shape"):
+        cc.keras_dense(W, np.zeros(2))
+    with pytest.raises(ValueError, match="activation"):
+        cc.keras_dense(W, b, "step")
+
+
+def test_train_digit_features_rejects_bad_input():
+    with pytest.raises(ValueError, match="hidden_units"):
+        cc.train_digit_features(0)
+    with pytest.raises(ValueError, match="epochs"):
+        cc.train_digit_features(4, epochs=0)
+
+
+def test_train_digit_features_runs():
+    model, accuracy = cc.train_digit_features(4, epochs=1, seed=0)
+    assert model.layers[0].get_weights()[0].shape == (64, 4)
+    assert 0.0 <= accuracy <= 1.0
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_neuron_diagram_shows_the_computation():
+    fig = cc.neuron_diagram([0.8, -0.4, 0.3], 0.1, x=[1.0, 0.5, -1.0])
+    text = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "0.599" in text and "0.4" in text and fig.axes[0].get_title()
+    cc.neuron_diagram([1.0], 0.0)  # without inputs
+
+
+def test_neuron_diagram_rejects_bad_input():
+    with pytest.raises(ValueError, match="weights"):
+        cc.neuron_diagram([1.0, 2.0], 0.0, x=[1.0])
+    with pytest.raises(ValueError, match="1 to 6"):
+        cc.neuron_diagram(np.ones(7), 0.0)
+    with pytest.raises(ValueError, match="activation"):
+        cc.neuron_diagram([1.0], 0.0, activation="gelu")
+
+
+def test_activation_figure():
+    fig = cc.activation_figure(["relu", "tanh"])
+    assert [ax.get_title() for ax in fig.axes] == ["relu", "tanh"]
+    with pytest.raises(TypeError, match="names"):
+        cc.activation_figure("relu")
+    with pytest.raises(ValueError, match="activation"):
+        cc.activation_figure(["relu", "elu"])
+
+
+def test_plot_decision_boundary_and_bad_input():
+    x, y = cc.make_dataset("moons", 50)
+    fig, ax = plt.subplots()
+    cc.plot_decision_boundary(ax, lambda p: p[:, 0], x, y, title="t")
+    assert ax.get_title() == "t" and ax.get_xlabel() == "$x_1$"
+    with pytest.raises(TypeError, match="predict"):
+        cc.plot_decision_boundary(ax, "f", x, y)
+    with pytest.raises(ValueError, match="shape"):
+        cc.plot_decision_boundary(ax, lambda p: p[:, 0], np.zeros((5, 3)), np.zeros(5))
+
+
+def test_boundary_and_hidden_units_figures():
+    x, y = cc.make_dataset("circles", 80)
+    net = cc.train_mlp(x, y, hidden=[3], activation="relu", epochs=50)
+    fig = cc.boundary_comparison_figure([net], ["net"], x, y)
+    assert "accuracy" in fig.axes[0].get_title()
+    fig = cc.hidden_units_figure(net, x, y)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert sum(t.startswith("hidden unit") for t in titles) == 3 and any(t.startswith("output") for t in titles)
+    with pytest.raises(ValueError, match="same length"):
+        cc.boundary_comparison_figure([net], [], x, y)
+    with pytest.raises(TypeError, match="MLP"):
+        cc.boundary_comparison_figure(["net"], ["net"], x, y)
+    with pytest.raises(TypeError, match="MLP"):
+        cc.hidden_units_figure("net", x, y)
+    deep = cc.train_mlp(x, y, hidden=[9], epochs=2)
+    with pytest.raises(ValueError, match="1 to 8"):
+        cc.hidden_units_figure(deep, x, y)
+
+
+def test_weights_figure():
+    fig = cc.weights_figure(np.random.default_rng(0).normal(size=(64, 5)))
+    assert sum(bool(ax.get_title()) for ax in fig.axes) == 5
+    with pytest.raises(ValueError, match="64 rows"):
+        cc.weights_figure(np.zeros((63, 5)))
+    with pytest.raises(ValueError, match="kernel"):
+        cc.weights_figure(np.zeros(64))
+
+
+# --------------------------------------------------------------------------- playgrounds
+
+
+def test_neuron_playground_figure_reports_accuracy():
+    fig = cc.neuron_playground_figure(1.0, 1.0, 0.0, "sigmoid", "moons")
+    assert fig.axes[0].get_title().startswith("moons: accuracy")
+    fig = cc.neuron_playground_figure(0.0, 0.0, 0.0, "relu", "xor")  # zero weights: no line, no crash
+    assert "accuracy" in fig.axes[0].get_title()
+
+
+def test_neuron_playground_figure_rejects_bad_input():
+    with pytest.raises(TypeError, match="w1"):
+        cc.neuron_playground_figure("1")
+    with pytest.raises(ValueError, match="activation"):
+        cc.neuron_playground_figure(activation="elu")
+    with pytest.raises(ValueError, match="dataset"):
+        cc.neuron_playground_figure(dataset="iris")
+
+
+def test_network_playground_figure_and_cache():
+    fig = cc.network_playground_figure("xor", hidden_units=4, layers=1, activation="tanh",
+                                       learning_rate=0.03, epochs=100)
+    assert "xor, network 2 → 4 → 1" in fig.axes[0].get_title()
+    assert fig.axes[1].get_ylabel() == "binary cross-entropy loss"
+    first = cc.playground_model("xor", 4, 1, "tanh", 0.03, 100)
+    assert cc.playground_model("xor", 4, 1, "tanh", 0.03, 100) is first
+    fig = cc.network_playground_figure("moons", hidden_units=0, epochs=50)
+    assert "2 → 1" in fig.axes[0].get_title()
+
+
+def test_network_playground_figure_rejects_bad_input():
+    with pytest.raises(ValueError, match="dataset"):
+        cc.network_playground_figure("mnist")
+    with pytest.raises(ValueError, match="hidden_units"):
+        cc.network_playground_figure(hidden_units=-1)
+    with pytest.raises(ValueError, match="layers"):
+        cc.network_playground_figure(layers=0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        cc.network_playground_figure(learning_rate=-1.0)
+
+
+def test_playground_explorers_build():
+    neuron = cc.neuron_playground()
+    assert neuron.png[:4] == b"\x89PNG" and set(neuron.values()) == {"w1", "w2", "b", "activation", "dataset"}
+    network = cc.network_playground()
+    assert network.png[:4] == b"\x89PNG" and network.values()["dataset"] == "circles"
+
+
+# --------------------------------------------------------------------------- checkers
+
+
+def test_check_neuron_output_diagnoses():
+    x, w, b = [0.5, 1.5], [2, -1], -0.5
+    assert cc.check_neuron_output(np.tanh(-1.0), x, w, b, "tanh")
+    forgot_activation = cc.check_neuron_output(-1.0, x, w, b, "tanh")
+    assert not forgot_activation and "activation" in str(forgot_activation)
+    forgot_bias = cc.check_neuron_output(float(np.tanh(-0.5)), x, w, b, "tanh")
+    assert not forgot_bias and "bias" in str(forgot_bias)
+    assert not cc.check_neuron_output("0.3", x, w, b, "tanh")
+
+
+def test_check_xor_network():
+    W1 = np.array([[1.0, 1.0], [1.0, 1.0]])
+    good = [(W1, np.array([-0.5, -1.5])), (np.array([[1.0, -1.0]]), np.array([-0.5]))]
+    assert cc.check_xor_network(good, "step")
+    bad = [(W1, np.array([-0.5, -1.5])), (np.array([[1.0, 1.0]]), np.array([-0.5]))]
+    result = cc.check_xor_network(bad, "step")
+    assert not result and "(1, 1)" in str(result)
+    wrong_shape = cc.check_xor_network([(W1, np.zeros(2))], "relu")
+    assert not wrong_shape and "one output" in str(wrong_shape)
+    assert not cc.check_xor_network("weights")
+
+
+def test_check_collapse_diagnoses_order():
+    W1, b1 = np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([1.0, 0.0])
+    W2, b2 = np.array([[2.0, -1.0], [1.0, 1.0]]), np.array([0.5, 0.0])
+    params = [(W1, b1), (W2, b2)]
+    assert cc.check_collapse(W2 @ W1, W2 @ b1 + b2, params)
+    swapped = cc.check_collapse(W1 @ W2, W2 @ b1 + b2, params)
+    assert not swapped and "order matters" in str(swapped)
+    assert not cc.check_collapse(np.zeros((3, 3)), np.zeros(2), params)

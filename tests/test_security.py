@@ -1,0 +1,107 @@
+"""helpers.security: FGSM, noise control, curves, figure, adversarial training, membership attack."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import security as sec
+from helpers.data import load_data
+from helpers.learning_curves import to_inputs
+
+
+@pytest.fixture(scope="module")
+def setup():
+    (x, y), (xt, yt) = load_data(source="sample", verbose=False)
+    x, xt = to_inputs(x[:300]), to_inputs(xt[:50])
+    model = sec.train_model(x, y[:300], hidden_units=16, epochs=2)
+    return model, x, y[:300], xt, yt[:50]
+
+
+def test_train_model_validates():
+    with pytest.raises(ValueError, match="x must hold pixel values"):
+        sec.train_model(np.full((4, 784), 2.0), np.zeros(4, dtype=int))
+    with pytest.raises(ValueError, match="epochs"):
+        sec.train_model(np.zeros((4, 784)), np.zeros(4, dtype=int), epochs=0)
+
+
+def test_input_gradient_and_fgsm(setup):
+    model, _, _, xt, yt = setup
+    g = sec.input_gradient(model, xt, yt)
+    assert g.shape == xt.shape and np.any(g != 0)
+    adv = sec.fgsm(model, xt, yt, 0.1)
+    assert adv.dtype == np.float32 and adv.min() >= 0 and adv.max() <= 1
+    assert np.abs(adv - xt).max() <= 0.1 + 1e-6
+    assert np.array_equal(sec.fgsm(model, xt, yt, 0.0), xt)
+    loss = lambda a: sec.per_example_loss(model, a, yt).mean()
+    assert loss(adv) > loss(xt)                                     # the attack raises the loss
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.fgsm(model, xt, yt, 1.5)
+    with pytest.raises(TypeError, match="model"):
+        sec.input_gradient("model", xt, yt)
+
+
+def test_random_sign_noise():
+    x = np.full((2, 4), 0.5, dtype=np.float32)
+    n = sec.random_sign_noise(x, 0.1, seed=0)
+    assert np.allclose(np.abs(n - x), 0.1) and np.array_equal(n, sec.random_sign_noise(x, 0.1, seed=0))
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.random_sign_noise(x, -0.1)
+
+
+def test_accuracy_under_attack_and_plot(setup):
+    model, _, _, xt, yt = setup
+    acc = sec.accuracy_under_attack(model, xt, yt, [0.0, 0.2])
+    assert acc[0] == sec.accuracy(model, xt, yt) and acc[1] <= acc[0]
+    fig = sec.plot_accuracy_vs_epsilon([0.0, 0.2], {"m": acc})
+    assert "ε" in fig.axes[0].get_xlabel()
+    with pytest.raises(TypeError, match="epsilons"):
+        sec.accuracy_under_attack(model, xt, yt, [])
+    with pytest.raises(ValueError, match="curves"):
+        sec.plot_accuracy_vs_epsilon([0.0, 0.2], {"m": [1.0]})
+    with pytest.raises(TypeError, match="curves"):
+        sec.plot_accuracy_vs_epsilon([0.0], {})
+
+
+def test_adversarial_figure_and_explorer(setup):
+    model, _, _, xt, yt = setup
+    fig = sec.adversarial_figure(model, xt, yt, 0.1, n=4)
+    assert len(fig.axes) == 12 and "ε = 0.10" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="n"):
+        sec.adversarial_figure(model, xt, yt, 0.1, n=0)
+    explorer = sec.epsilon_explorer(model, xt[:4], yt[:4])
+    assert explorer.values() == {"epsilon": 0.1} and explorer.png
+
+
+def test_adversarial_training(setup):
+    _, x, y, xt, yt = setup
+    model = sec.adversarial_training(x[:100], y[:100], epsilon=0.1, epochs=1, hidden_units=8)
+    assert 0.0 <= sec.accuracy(model, xt, yt) <= 1.0
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.adversarial_training(x, y, epsilon=2.0)
+
+
+def test_membership_attack():
+    r = sec.membership_attack([0.1, 0.2], [1.0, 2.0])
+    assert r.attack_accuracy == 1.0 and r.advantage == 1.0 and r.threshold == 0.2
+    same = sec.membership_attack([1.0, 1.0], [1.0, 1.0])
+    assert same.attack_accuracy == 0.5
+    with pytest.raises(ValueError, match="equal-sized"):
+        sec.membership_attack([1.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="empty"):
+        sec.membership_attack([], [])
+
+
+def test_per_example_loss(setup):
+    model, _, _, xt, yt = setup
+    loss = sec.per_example_loss(model, xt, yt)
+    assert loss.shape == (len(xt),) and np.all(loss >= 0)
+
+
+def test_check_fgsm(setup):
+    model, _, _, xt, yt = setup
+    good = sec.fgsm(model, xt, yt, 0.1)
+    assert sec.check_fgsm(good, model, xt, yt, 0.1)
+    down = np.clip(xt - 0.1 * np.sign(sec.input_gradient(model, xt, yt)), 0, 1)
+    assert "ADDS" in str(sec.check_fgsm(down, model, xt, yt, 0.1))
+    unclipped = xt + 0.1 * np.sign(sec.input_gradient(model, xt, yt))
+    assert "clip" in str(sec.check_fgsm(unclipped, model, xt, yt, 0.1))
