@@ -4,6 +4,8 @@
   repository URL in ``_config.yml`` (the only place the URL is written).
 - The self-check quiz cell is rendered from ``quizzes/<slug>.yml`` (see
   :mod:`helpers.quiz`) and placed just before "Further reading".
+- The instructor guide's chapter list and the landing page's chapter map
+  (``figures/chapter_map.png``) are regenerated from the chapters and helpers.
 - The kernelspec is the standard ``python3`` one (nbval runs with
   ``--nbval-current-env``; Jupyter Book, Binder and Colab use ``python3``).
 
@@ -111,6 +113,13 @@ def main(argv: list[str]) -> int:
 
     if instructor_table.sync():
         print("synced instructor_guide.md")
+    # The landing page's chapter map is drawn by code (helpers.background), like every figure.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from helpers.background import save_chapter_map
+
+    save_chapter_map(ROOT / "figures" / "chapter_map.png")
     return 0
 
 
