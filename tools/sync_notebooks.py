@@ -68,6 +68,12 @@ def place_quiz(nb: nbformat.NotebookNode, source: str) -> None:
             return
     cell = nbformat.v4.new_markdown_cell(source)
     cell.metadata["tags"] = [QUIZ_TAG]
+    for k, other in enumerate(nb.cells):  # "Further reading" must start a cell of its own
+        head, sep, tail = other.source.partition("\n## Further reading")
+        if other.cell_type == "markdown" and sep:
+            other.source = head.rstrip()
+            nb.cells.insert(k + 1, nbformat.v4.new_markdown_cell(sep.lstrip("\n") + tail))
+            break
     for k, other in enumerate(nb.cells):
         if other.cell_type == "markdown" and other.source.lstrip().startswith("## Further reading"):
             nb.cells.insert(k, cell)
