@@ -77,7 +77,7 @@ MILESTONES: tuple[Milestone, ...] = (
     Milestone(1998, "LeNet-5 reads\ncheques (CNN)", "lecun1998gradient"),
     Milestone(2009, "ImageNet\ndataset", "deng2009imagenet"),
     Milestone(2012, "AlexNet wins\nImageNet contest", "krizhevsky2012imagenet"),
-    Milestone(2014, "Adam\noptimizer", "kingma2014adam"),
+    Milestone(2014, "Adam\noptimizer", "kingma2015adam"),
     Milestone(2015, "ResNet:\n152 layers", "he2016deep"),
     Milestone(2017, "Transformer", "vaswani2017attention"),
     Milestone(2020, "GPT-3: large\npretrained models", "brown2020language"),
