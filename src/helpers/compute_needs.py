@@ -1,0 +1,234 @@
+"""Chapter 9, FAQ 8: "How do you deal with deep learning's need for compute?" (如何解决计算能力问题？).
+
+Counting before measuring: parameters and floating-point operations (FLOPs)
+of dense and convolutional layers by hand (:func:`dense_flops`,
+:func:`conv2d_params`, :func:`conv2d_flops`, :func:`model_cost`, checked
+against Keras's own parameter count), then training time measured on this
+machine against model width and batch size (:func:`time_epoch`), and an
+extrapolation from the measured throughput to full MNIST, ImageNet-scale
+training and a large language model (:func:`estimate_seconds`,
+:func:`format_duration`).
+
+Convention: one multiply-add counts as **2 FLOPs**; activation functions,
+pooling and bias additions are ignored (they are a few percent at most). A
+training step costs about **3×** the forward pass: the backward pass computes
+gradients with respect to both activations and weights, about twice the
+forward work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .exercises import Feedback, check_scalar
+from .mnist_keras import param_count_by_hand
+from .plotting import PALETTE
+from .validation import as_array, check_float, check_int, check_same_length
+
+__all__ = [
+    "TRAIN_TO_FORWARD",
+    "dense_flops",
+    "conv2d_params",
+    "conv2d_flops",
+    "Cost",
+    "model_cost",
+    "training_flops",
+    "time_epoch",
+    "estimate_seconds",
+    "format_duration",
+    "plot_timings",
+    "check_dense_flops",
+]
+
+#: FLOPs of one training step per FLOP of the forward pass (forward + backward ≈ 1 + 2).
+TRAIN_TO_FORWARD = 3
+
+
+def _sizes(layer_sizes: Sequence[int]) -> list[int]:
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(f"layer_sizes must be a list of integers, got {type(layer_sizes).__name__}")
+    sizes = [check_int(s, "layer size", minimum=1) for s in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError("layer_sizes needs at least an input and an output size")
+    return sizes
+
+
+def dense_flops(layer_sizes: Sequence[int]) -> int:
+    """Forward-pass FLOPs per example of a dense network with these layer widths.
+
+    A dense layer from ``n_in`` to ``n_out`` units computes ``n_out`` dot
+    products of length ``n_in``: ``n_in · n_out`` multiply-adds, 2 FLOPs each.
+    ``[784, 512, 10]`` gives ``2 · (784·512 + 512·10) = 813,056``.
+    """
+    sizes = _sizes(layer_sizes)
+    return sum(2 * a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def conv2d_params(kernel: int, c_in: int, c_out: int) -> int:
+    """Parameters of a 2-D convolution: a ``kernel × kernel × c_in`` filter per output channel, plus biases."""
+    kernel = check_int(kernel, "kernel", minimum=1)
+    c_in = check_int(c_in, "c_in", minimum=1)
+    c_out = check_int(c_out, "c_out", minimum=1)
+    return kernel * kernel * c_in * c_out + c_out
+
+
+def conv2d_flops(h_out: int, w_out: int, kernel: int, c_in: int, c_out: int) -> int:
+    """Forward FLOPs of a 2-D convolution: one filter application per output pixel and channel."""
+    h_out = check_int(h_out, "h_out", minimum=1)
+    w_out = check_int(w_out, "w_out", minimum=1)
+    return 2 * h_out * w_out * (conv2d_params(kernel, c_in, c_out) - c_out)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Parameters and forward FLOPs per example of a model, counted layer by layer."""
+
+    params: int
+    forward_flops: int
+    layers: tuple[tuple[str, int, int], ...]
+
+    def table(self) -> str:
+        """One line per layer: name, parameters, forward FLOPs; then the totals."""
+        lines = [f"{'layer':32s}{'parameters':>12s}{'forward FLOPs':>16s}"]
+        lines += [f"{name:32s}{p:12,d}{f:16,d}" for name, p, f in self.layers]
+        lines.append(f"{'total':32s}{self.params:12,d}{self.forward_flops:16,d}")
+        return "\n".join(lines)
+
+
+def model_cost(model: Any) -> Cost:
+    """Count a built Keras model's parameters and forward FLOPs from its layer shapes.
+
+    Handles ``Dense`` and ``Conv2D`` (any stride/padding, from the output
+    shape); layers without weights (``Flatten``, pooling, ``Dropout``) count
+    zero. Raises ``ValueError`` for a layer with weights of another type.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    rows = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            n_in, n_out = (int(d) for d in layer.kernel.shape)
+            params, flops = param_count_by_hand([n_in, n_out]), dense_flops([n_in, n_out])
+        elif isinstance(layer, keras.layers.Conv2D):
+            k_h, k_w, c_in, c_out = (int(d) for d in layer.kernel.shape)
+            if k_h != k_w:
+                raise ValueError(f"layer {layer.name}: only square kernels are counted, got {k_h}×{k_w}")
+            _, h_out, w_out, _ = layer.output.shape
+            params, flops = conv2d_params(k_h, c_in, c_out), conv2d_flops(int(h_out), int(w_out), k_h, c_in, c_out)
+        elif layer.weights:
+            raise ValueError(f"layer {layer.name} ({type(layer).__name__}) has weights this counter does not handle")
+        else:
+            params, flops = 0, 0
+        rows.append((f"{layer.name} ({type(layer).__name__})", params, flops))
+    return Cost(sum(r[1] for r in rows), sum(r[2] for r in rows), tuple(rows))
+
+
+def training_flops(forward_flops: float, examples: float, epochs: float = 1) -> float:
+    """FLOPs to train: ``TRAIN_TO_FORWARD × forward FLOPs per example × examples × epochs``."""
+    forward_flops = check_float(forward_flops, "forward_flops", minimum=0.0)
+    examples = check_float(examples, "examples", minimum=0.0)
+    epochs = check_float(epochs, "epochs", minimum=0.0)
+    return TRAIN_TO_FORWARD * forward_flops * examples * epochs
+
+
+def time_epoch(build: Callable[[], Any], x: Any, y: Any, *, batch_size: int = 128, repeats: int = 2,
+               seed: int = 0) -> float:
+    """Seconds for one training epoch of ``build()`` on ``(x, y)``: the fastest of ``repeats``.
+
+    A first, untimed epoch absorbs one-off costs (building the graph). Taking
+    the minimum of the timed epochs filters out interruptions by other programs;
+    the result still varies from run to run and machine to machine.
+    """
+    import keras
+
+    if isinstance(build, keras.Model) or not callable(build):
+        raise TypeError(f"build must be a function returning a compiled model, got {type(build).__name__}")
+    x = as_array(x, "x", ndim=(2, 4))
+    y = as_array(y, "y", ndim=1, dtype=int)
+    check_same_length(x, y, "x", "y")
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    repeats = check_int(repeats, "repeats", minimum=1)
+    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    model = build()
+    model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def estimate_seconds(total_flops: float, flops_per_second: float) -> float:
+    """Time to do ``total_flops`` at a sustained ``flops_per_second``."""
+    total_flops = check_float(total_flops, "total_flops", minimum=0.0)
+    flops_per_second = check_float(flops_per_second, "flops_per_second", minimum=0.0, strict_minimum=True)
+    return total_flops / flops_per_second
+
+
+_UNITS = (("years", 365.25 * 86400), ("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0), ("seconds", 1.0))
+
+
+def format_duration(seconds: float) -> str:
+    """A duration in the largest sensible unit, two significant figures: ``"3.4 hours"``, ``"1.2e+06 years"``."""
+    seconds = check_float(seconds, "seconds", minimum=0.0)
+    for name, size in _UNITS:
+        if seconds >= size or name == "seconds":
+            value = seconds / size
+            text = f"{value:,.0f}" if value >= 100 and value < 1e6 else f"{value:.2g}"
+            return f"{text} {name}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def plot_timings(xs: Sequence[float], seconds: Sequence[float], *, xlabel: str, title: str,
+                 flops: Sequence[float] | None = None) -> plt.Figure:
+    """Measured seconds per epoch against ``xs`` (log–log); optionally the FLOPs on a second axis."""
+    x = as_array(xs, "xs", ndim=1)
+    t = as_array(seconds, "seconds", ndim=1)
+    check_same_length(x, t, "xs", "seconds")
+    if np.any(x <= 0) or np.any(t <= 0):
+        raise ValueError("xs and seconds must be positive (log axes)")
+    fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    ax.plot(x, t, marker="o", color=PALETTE[0], label="measured time per epoch")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xticks(x, [f"{v:g}" for v in x])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("seconds per epoch (log scale)")
+    ax.set_title(title)
+    if flops is not None:
+        f = as_array(flops, "flops", ndim=1)
+        check_same_length(x, f, "xs", "flops")
+        ax2 = ax.twinx()
+        ax2.plot(x, f, marker="s", ls="--", color=PALETTE[1], label="FLOPs per epoch (counted)")
+        ax2.set_yscale("log")
+        ax2.set_ylabel("FLOPs per epoch (log scale)")
+        ax2.grid(False)
+        lines = ax.get_lines() + ax2.get_lines()
+        ax.legend(lines, [ln.get_label() for ln in lines], loc="upper left")
+    else:
+        ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+# --- exercise checkers -------------------------------------------------------
+
+def check_dense_flops(answer: Any, layer_sizes: Sequence[int]) -> Feedback:
+    """Check forward FLOPs per example worked out by hand for a dense network."""
+    expected = dense_flops(layer_sizes)
+    hint = ""
+    if isinstance(answer, (int, np.integer)) and int(answer) * 2 == expected:
+        hint = "that counts multiply-adds; each is two floating-point operations (a multiply and an add)"
+    elif isinstance(answer, (int, np.integer)) and int(answer) == param_count_by_hand(list(layer_sizes)):
+        hint = "that is the parameter count; FLOPs count operations: 2 per weight per example"
+    return check_scalar(answer, expected=expected, name=f"forward FLOPs of {list(layer_sizes)}", exact=True,
+                        hint=hint)

@@ -1,0 +1,166 @@
+"""Chapter 9, FAQ 6: "How do you fix underfitting?" (如何解决欠拟合问题？).
+
+Underfitting is produced four ways on the same MNIST digits, each a single
+change from a reference recipe that fits well: too small a model, too few
+epochs, too much regularization, and a learning rate far too small. Each is
+diagnosed from its training accuracy with :func:`diagnose` and fixed by
+undoing the change. A capacity sweep (:func:`capacity_sweep`)
+shows the transition from underfitting to fitting as the network widens.
+
+Training and measuring reuse :mod:`helpers.overfitting` (same network
+builder, same :class:`~helpers.overfitting.FitResult`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .exercises import Feedback
+from .overfitting import FitResult, Split, build_mlp, fit_and_measure
+from .plotting import PALETTE
+from .validation import as_array, check_choice, check_float, check_int
+
+__all__ = [
+    "DIAGNOSES",
+    "Recipe",
+    "REFERENCE",
+    "UNDERFIT_RECIPES",
+    "diagnose",
+    "run_recipe",
+    "capacity_sweep",
+    "plot_capacity",
+    "check_diagnosis",
+]
+
+#: The three verdicts :func:`diagnose` can return.
+DIAGNOSES: tuple[str, ...] = ("underfitting", "overfitting", "good fit")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that defines one training run (data and seed aside)."""
+
+    hidden: tuple[int, ...] = (128,)
+    l2: float = 0.0
+    learning_rate: float = 1e-3
+    epochs: int = 10
+    optimizer: str = "adam"
+
+    def describe(self) -> str:
+        """A one-line description, e.g. ``784-128-10, adam lr 0.001, L2 0, 10 epochs``."""
+        widths = "-".join(str(w) for w in (784, *self.hidden, 10))
+        return f"{widths}, {self.optimizer} lr {self.learning_rate:g}, L2 {self.l2:g}, {self.epochs} epochs"
+
+
+#: A recipe that fits the 2,000-digit training set well.
+REFERENCE = Recipe()
+
+#: Four ways to underfit, each one change away from :data:`REFERENCE`.
+UNDERFIT_RECIPES: dict[str, Recipe] = {
+    "too small (2 units)": replace(REFERENCE, hidden=(2,)),
+    "too few epochs (1)": replace(REFERENCE, epochs=1),
+    "too much L2 (0.1)": replace(REFERENCE, l2=0.1),
+    "learning rate too small (1e-5)": replace(REFERENCE, learning_rate=1e-5),
+}
+
+
+def diagnose(train_acc: float, val_acc: float, *, target: float = 0.95, max_gap: float = 0.10) -> str:
+    """Classify a run from its training and validation accuracy.
+
+    - ``"underfitting"``: training accuracy is below ``target``; the model does
+      not even fit the examples it was trained on, so more regularization or
+      more data will not help; more capacity or better optimization will.
+    - ``"overfitting"``: it fits the training set but validation accuracy is
+      more than ``max_gap`` lower.
+    - ``"good fit"``: neither.
+
+    ``target`` is the accuracy you consider achievable (from a stronger model,
+    human performance or the literature); it is a judgement, not a constant.
+    """
+    train_acc = check_float(train_acc, "train_acc", minimum=0.0, maximum=1.0)
+    val_acc = check_float(val_acc, "val_acc", minimum=0.0, maximum=1.0)
+    target = check_float(target, "target", minimum=0.0, maximum=1.0)
+    max_gap = check_float(max_gap, "max_gap", minimum=0.0, maximum=1.0)
+    if train_acc < target:
+        return "underfitting"
+    if train_acc - val_acc > max_gap:
+        return "overfitting"
+    return "good fit"
+
+
+def run_recipe(name: str, recipe: Recipe, data: Split, *, seed: int = 0, batch_size: int = 128) -> FitResult:
+    """Build, train and measure a network following ``recipe`` (seeded)."""
+    import keras
+
+    if not isinstance(recipe, Recipe):
+        raise TypeError(f"recipe must be a Recipe, got {type(recipe).__name__}")
+    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    model = build_mlp(recipe.hidden, l2=recipe.l2, learning_rate=recipe.learning_rate,
+                      optimizer=recipe.optimizer)
+    return fit_and_measure(name, model, data, epochs=recipe.epochs, batch_size=batch_size, seed=seed)
+
+
+def capacity_sweep(data: Split, widths: Sequence[int], *, recipe: Recipe = REFERENCE, seed: int = 0,
+                   known: Sequence[FitResult] = ()) -> list[FitResult]:
+    """One run per hidden-layer width (one hidden layer), named ``"<w> units"``.
+
+    Runs in ``known`` with a matching name are reused instead of retrained.
+    """
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
+        raise TypeError("widths must be a non-empty list of integers")
+    ws = [check_int(w, "width", minimum=1) for w in widths]
+    cache = {r.name: r for r in known}
+    out = []
+    for w in ws:
+        name = f"{w} units"
+        if name not in cache:
+            cache[name] = run_recipe(name, replace(recipe, hidden=(w,)), data, seed=seed)
+        out.append(cache[name])
+    return out
+
+
+def plot_capacity(widths: Sequence[int], results: Sequence[FitResult]) -> plt.Figure:
+    """Training and validation accuracy against the hidden-layer width (log axis)."""
+    ws = as_array(widths, "widths", ndim=1)
+    if len(ws) != len(results):
+        raise ValueError(f"widths and results must have the same length, got {len(ws)} and {len(results)}")
+    if np.any(ws < 1):
+        raise ValueError("widths must be >= 1")
+    fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    ax.plot(ws, [r.train_acc for r in results], marker="o", color=PALETTE[0], label="training")
+    ax.plot(ws, [r.val_acc for r in results], marker="s", ls="--", color=PALETTE[1], label="validation")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(ws, [str(int(w)) for w in ws])
+    ax.set_xlabel("hidden units (log scale)")
+    ax.set_ylabel("accuracy")
+    ax.set_title("Capacity: narrow networks underfit")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+# --- exercise checkers -------------------------------------------------------
+
+def check_diagnosis(answer: Any, result: FitResult, *, target: float = 0.95, max_gap: float = 0.10) -> Feedback:
+    """Check a learner's verdict (one of :data:`DIAGNOSES`) for a run."""
+    if not isinstance(result, FitResult):
+        raise TypeError(f"result must be a FitResult, got {type(result).__name__}")
+    if not isinstance(answer, str):
+        return Feedback(False, [f"the answer should be one of {list(DIAGNOSES)}, got {type(answer).__name__}"])
+    try:
+        check_choice(answer.strip().lower(), "diagnosis", DIAGNOSES)
+    except ValueError as exc:
+        return Feedback(False, [str(exc)])
+    expected = diagnose(result.train_acc, result.val_acc, target=target, max_gap=max_gap)
+    if answer.strip().lower() == expected:
+        return Feedback(True, [f"{result.name}: {expected}"])
+    why = (f"training accuracy {result.train_acc:.3f} is below the target {target:.2f}"
+           if expected == "underfitting" else
+           f"training accuracy {result.train_acc:.3f} reaches the target {target:.2f} and the gap is "
+           f"{result.gap:.3f} (limit {max_gap:.2f})")
+    return Feedback(False, [f"{result.name} is {expected}, not {answer!r}: {why}"])

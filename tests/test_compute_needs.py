@@ -1,0 +1,106 @@
+"""helpers.compute_needs: counting parameters and FLOPs, timing, extrapolation, figure, checker."""
+
+import keras
+import numpy as np
+import pytest
+
+from helpers import compute_needs as ch
+from helpers.overfitting import build_mlp
+
+
+def test_dense_flops():
+    assert ch.dense_flops([784, 512, 10]) == 813_056
+    assert ch.dense_flops((3, 2)) == 12
+    with pytest.raises(ValueError, match="at least an input and an output"):
+        ch.dense_flops([5])
+    with pytest.raises(TypeError, match="layer_sizes must be a list"):
+        ch.dense_flops("784,10")
+    with pytest.raises(ValueError, match="layer size must be >= 1"):
+        ch.dense_flops([784, 0, 10])
+
+
+def test_conv_counts():
+    assert ch.conv2d_params(3, 1, 32) == 320
+    assert ch.conv2d_flops(26, 26, 3, 1, 32) == 2 * 26 * 26 * 9 * 32
+    with pytest.raises(ValueError, match="kernel must be >= 1"):
+        ch.conv2d_params(0, 1, 1)
+    with pytest.raises(TypeError, match="h_out must be an integer"):
+        ch.conv2d_flops(2.5, 2, 3, 1, 1)
+
+
+def test_model_cost_matches_keras():
+    mlp = build_mlp((32,))
+    cost = ch.model_cost(mlp)
+    assert cost.params == mlp.count_params() and cost.forward_flops == ch.dense_flops([784, 32, 10])
+    cnn = keras.Sequential([keras.Input((12, 12, 1)), keras.layers.Conv2D(4, 3, padding="same"),
+                            keras.layers.MaxPooling2D(), keras.layers.Conv2D(8, 3, strides=2),
+                            keras.layers.Flatten(), keras.layers.Dense(3)])
+    cost = ch.model_cost(cnn)
+    assert cost.params == cnn.count_params()
+    assert cost.forward_flops == (ch.conv2d_flops(12, 12, 3, 1, 4) + ch.conv2d_flops(2, 2, 3, 4, 8)
+                                  + ch.dense_flops([32, 3]))
+    text = cost.table()
+    assert "total" in text and f"{cost.params:,}" in text
+
+
+def test_model_cost_rejects_unknown_layers():
+    bn = keras.Sequential([keras.Input((4,)), keras.layers.BatchNormalization(), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="does not handle"):
+        ch.model_cost(bn)
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        ch.model_cost("model")
+
+
+def test_training_flops_and_estimate():
+    assert ch.training_flops(10, 100, 2) == 3 * 10 * 100 * 2
+    assert ch.estimate_seconds(1e12, 1e9) == pytest.approx(1000)
+    with pytest.raises(ValueError, match="flops_per_second must be > 0"):
+        ch.estimate_seconds(1.0, 0.0)
+    with pytest.raises(ValueError, match="examples must be >= 0"):
+        ch.training_flops(1.0, -1)
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (0.5, "0.5 seconds"), (90, "1.5 minutes"), (3 * 3600, "3 hours"), (5 * 86400, "5 days"),
+    (365.25 * 86400 * 250, "250 years"), (365.25 * 86400 * 2e7, "2e+07 years"),
+])
+def test_format_duration(seconds, text):
+    assert ch.format_duration(seconds) == text
+
+
+def test_format_duration_rejects_negative():
+    with pytest.raises(ValueError, match="seconds must be >= 0"):
+        ch.format_duration(-1)
+
+
+def test_time_epoch_returns_positive_seconds():
+    x = np.random.default_rng(0).random((64, 784)).astype("float32")
+    y = np.arange(64) % 10
+    t = ch.time_epoch(lambda: build_mlp((8,)), x, y, batch_size=32, repeats=1)
+    assert 0 < t < 60
+    with pytest.raises(TypeError, match="build must be a function"):
+        ch.time_epoch(build_mlp((8,)), x, y)
+    with pytest.raises(ValueError, match="x and y"):
+        ch.time_epoch(lambda: build_mlp((8,)), x, y[:10])
+    with pytest.raises(ValueError, match="repeats must be >= 1"):
+        ch.time_epoch(lambda: build_mlp((8,)), x, y, repeats=0)
+
+
+def test_plot_timings():
+    fig = ch.plot_timings([32, 256], [0.1, 0.3], xlabel="units", title="T", flops=[1e9, 8e9])
+    ax = fig.axes[0]
+    assert ax.get_title() == "T" and ax.get_xlabel() == "units" and "seconds" in ax.get_ylabel()
+    assert len(fig.axes) == 2 and "FLOPs" in fig.axes[1].get_ylabel()
+    assert len(ch.plot_timings([1, 2], [0.1, 0.2], xlabel="b", title="t").axes) == 1
+    with pytest.raises(ValueError, match="positive"):
+        ch.plot_timings([0, 2], [0.1, 0.2], xlabel="b", title="t")
+    with pytest.raises(ValueError, match="same length"):
+        ch.plot_timings([1, 2], [0.1], xlabel="b", title="t")
+
+
+def test_check_dense_flops():
+    assert ch.check_dense_flops(813_056, [784, 512, 10])
+    macs = ch.check_dense_flops(406_528, [784, 512, 10])
+    assert not macs and "multiply-adds" in str(macs)
+    params = ch.check_dense_flops(407_050, [784, 512, 10])
+    assert not params and "parameter count" in str(params)
