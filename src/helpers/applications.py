@@ -1,0 +1,693 @@
+"""Chapter 6, "Applications: images, text and sound".
+
+Three small, complete applications of deep learning, each small enough to train
+in a few seconds on a laptop CPU:
+
+- **Images**: a small convolutional network (CNN) on the digits, beside the
+  dense network of Chapter 5; convolution and max pooling written from scratch
+  on one digit (:func:`convolve2d`, :func:`max_pool2d`) so that the feature maps
+  Keras computes can be checked by hand; a feature-map explorer.
+- **Text**: sentiment classification of short review sentences with an
+  embedding layer. The corpus is written by this project: :func:`make_corpus`
+  builds a few hundred English sentences combinatorially from the templates and
+  word lists below, with a seeded random generator. **Corpus license: MIT, the
+  same as the project** (the sentences are this project's own work, so you may
+  reuse them under the MIT license). A from-scratch tokenizer
+  (:func:`build_vocabulary`, :func:`encode`), nearest neighbours in the learned
+  embedding, and a sentence explorer where the reader types a sentence.
+- **Sound**: :func:`make_audio_dataset` generates *synthetic* labelled signals
+  (pure tones, rising chirps, noise bursts); nothing in it is recorded speech.
+  :func:`spectrogram` turns a signal into a time–frequency image (a short-time
+  Fourier transform written with numpy) that a small CNN classifies.
+
+Every widget callback is a plain function returning a ``Figure``
+(:func:`feature_map_figure`, :func:`sentence_figure`, :func:`audio_figure`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import widgets
+from .exercises import Feedback, check_array, check_scalar
+from .plotting import PALETTE
+from .validation import as_array, check_choice, check_float, check_int, check_same_length
+
+__all__ = [
+    "KERNELS",
+    "CORPUS_LICENSE",
+    "SENTIMENTS",
+    "AUDIO_CLASSES",
+    "build_cnn",
+    "build_dense",
+    "ModelResult",
+    "fit_and_measure",
+    "convolve2d",
+    "max_pool2d",
+    "feature_map_figure",
+    "filters_figure",
+    "feature_map_explorer",
+    "make_corpus",
+    "tokenize",
+    "build_vocabulary",
+    "encode",
+    "build_text_model",
+    "token_contributions",
+    "nearest_neighbours",
+    "embedding_figure",
+    "sentence_figure",
+    "sentence_explorer",
+    "synth_signal",
+    "make_audio_dataset",
+    "spectrogram",
+    "spectrogram_grid",
+    "build_audio_cnn",
+    "audio_figure",
+    "audio_explorer",
+    "check_feature_map",
+    "check_pooled",
+    "check_accuracy",
+]
+
+# --- images ------------------------------------------------------------------
+
+#: Hand-made 3×3 filters for the explorer: what a first convolutional layer
+#: often ends up learning (edge and blob detectors).
+KERNELS: dict[str, np.ndarray] = {
+    "vertical edges": np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]], dtype=float),
+    "horizontal edges": np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1]], dtype=float),
+    "diagonal (/) edges": np.array([[0, 1, 1], [-1, 0, 1], [-1, -1, 0]], dtype=float),
+    "blur (average)": np.full((3, 3), 1 / 9),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
+}
+
+
+def build_cnn(
+    input_shape: tuple[int, int, int] = (28, 28, 1),
+    classes: int = 10,
+    *,
+    filters: Sequence[int] = (8, 16),
+    optimizer: str = "adam",
+) -> Any:
+    """A small CNN: per entry of ``filters``, a 3×3 ReLU convolution then 2×2 max pooling;
+    then ``Flatten`` and a softmax ``Dense`` layer. Compiled with integer labels
+    (``sparse_categorical_crossentropy``) and accuracy.
+    """
+    import keras
+
+    if len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
+    shape = tuple(check_int(s, "input_shape", minimum=1) for s in input_shape)
+    classes = check_int(classes, "classes", minimum=2)
+    if isinstance(filters, (int, str)) or len(filters) == 0:
+        raise TypeError("filters must be a non-empty sequence of integers, e.g. (8, 16)")
+    counts = [check_int(f, "filters", minimum=1) for f in filters]
+    layers: list[Any] = [keras.Input(shape=shape)]
+    for n in counts:
+        layers += [keras.layers.Conv2D(n, 3, activation="relu"), keras.layers.MaxPooling2D(2)]
+    layers += [keras.layers.Flatten(), keras.layers.Dense(classes, activation="softmax")]
+    model = keras.Sequential(layers)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def build_dense(inputs: int = 784, hidden: int = 512, classes: int = 10, *, optimizer: str = "rmsprop") -> Any:
+    """Chapter 5's dense network (inputs → ``hidden`` ReLU → softmax), for integer labels."""
+    import keras
+
+    inputs = check_int(inputs, "inputs", minimum=1)
+    hidden = check_int(hidden, "hidden", minimum=1)
+    classes = check_int(classes, "classes", minimum=2)
+    model = keras.Sequential([
+        keras.Input(shape=(inputs,)),
+        keras.layers.Dense(hidden, activation="relu"),
+        keras.layers.Dense(classes, activation="softmax"),
+    ])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """One row of a model comparison: name, test accuracy, parameters, training seconds."""
+
+    name: str
+    accuracy: float
+    params: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"{self.name:28s} accuracy {self.accuracy:.3f}   parameters {self.params:>9,}   " \
+               f"training {self.seconds:.1f} s (wall)"
+
+
+def fit_and_measure(model: Any, name: str, train: tuple[np.ndarray, np.ndarray],
+                    test: tuple[np.ndarray, np.ndarray], *, epochs: int = 5, batch_size: int = 64,
+                    seed: int = 0) -> ModelResult:
+    """Train ``model`` (seeded, silent), time the training, and evaluate on ``test``."""
+    import keras
+
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    (x, y), (x_test, y_test) = train, test
+    check_same_length(x, y, "train images", "train labels")
+    check_same_length(x_test, y_test, "test images", "test labels")
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    keras.utils.set_random_seed(seed)
+    start = time.perf_counter()
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    seconds = time.perf_counter() - start
+    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    return ModelResult(name, float(accuracy), int(model.count_params()), seconds)
+
+
+def convolve2d(image: Any, kernel: Any) -> np.ndarray:
+    """'Valid' 2-D convolution as deep-learning libraries define it (no kernel flip).
+
+    Output pixel ``(i, j)`` is ``sum(image[i:i+kh, j:j+kw] * kernel)``: the kernel
+    slides over every position where it fits, so an ``H×W`` image and a ``kh×kw``
+    kernel give an ``(H-kh+1)×(W-kw+1)`` feature map. (Mathematicians call this
+    cross-correlation; a true convolution flips the kernel first.)
+    """
+    image = as_array(image, "image", ndim=2)
+    kernel = as_array(kernel, "kernel", ndim=2)
+    kh, kw = kernel.shape
+    h, w = image.shape
+    if kh > h or kw > w:
+        raise ValueError(f"kernel {kernel.shape} is larger than image {image.shape}")
+    out = np.zeros((h - kh + 1, w - kw + 1))
+    for i in range(kh):          # loop over the (few) kernel entries, not the pixels
+        for j in range(kw):
+            out += kernel[i, j] * image[i:i + h - kh + 1, j:j + w - kw + 1]
+    return out
+
+
+def max_pool2d(feature_map: Any, size: int = 2) -> np.ndarray:
+    """Non-overlapping ``size×size`` max pooling; leftover rows/columns are dropped (as Keras does)."""
+    fmap = as_array(feature_map, "feature_map", ndim=2)
+    size = check_int(size, "size", minimum=1)
+    h, w = fmap.shape[0] // size, fmap.shape[1] // size
+    if h == 0 or w == 0:
+        raise ValueError(f"feature_map {fmap.shape} is smaller than the pooling window {size}")
+    return fmap[:h * size, :w * size].reshape(h, size, w, size).max(axis=(1, 3))
+
+
+def feature_map_figure(image: Any, kernel: str | Any = "vertical edges", *, relu: bool = True,
+                       title: str | None = None) -> plt.Figure:
+    """Four panels: the digit, the 3×3 kernel, the feature map (after ReLU), the pooled map."""
+    image = as_array(image, "image", ndim=2)
+    if isinstance(kernel, str):
+        name = check_choice(kernel, "kernel", KERNELS)
+        weights = KERNELS[name]
+    else:
+        weights = as_array(kernel, "kernel", ndim=2)
+        name = "custom kernel"
+    fmap = convolve2d(image, weights)
+    if relu:
+        fmap = np.maximum(fmap, 0)
+    pooled = max_pool2d(fmap, 2)
+    fig, axes = plt.subplots(1, 4, figsize=(11, 3.1), gridspec_kw={"width_ratios": [1, 0.6, 1, 1]})
+    panels = [
+        (image, "gray_r", f"input {image.shape[0]}×{image.shape[1]}"),
+        (weights, "RdBu_r", f"kernel: {name}"),
+        (fmap, "magma", f"feature map {fmap.shape[0]}×{fmap.shape[1]}" + (" (ReLU)" if relu else "")),
+        (pooled, "magma", f"2×2 max pooled {pooled.shape[0]}×{pooled.shape[1]}"),
+    ]
+    for ax, (arr, cmap, label) in zip(axes, panels):
+        if cmap == "RdBu_r":
+            bound = float(np.abs(arr).max()) or 1.0
+            im = ax.imshow(arr, cmap=cmap, vmin=-bound, vmax=bound)
+            for (r, c), v in np.ndenumerate(arr):
+                ax.text(c, r, f"{v:.2g}", ha="center", va="center", fontsize=8)
+        else:
+            im = ax.imshow(arr, cmap=cmap)
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel("column")
+        ax.set_ylabel("row")
+        ax.grid(False)
+        if ax is not axes[0]:
+            fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    fig.suptitle(title or f"One convolution filter ({name}) applied to one digit")
+    fig.tight_layout()
+    return fig
+
+
+def filters_figure(kernels: Any, feature_maps: Any, image: Any, *,
+                   title: str = "Learned first-layer filters and their feature maps") -> plt.Figure:
+    """Top row: learned 3×3 kernels (shape ``(3, 3, 1, n)`` as Keras stores them);
+    bottom row: the feature maps they produce on ``image`` (shape ``(h, w, n)``)."""
+    kernels = as_array(kernels, "kernels", ndim=4)
+    maps = as_array(feature_maps, "feature_maps", ndim=3)
+    image = as_array(image, "image", ndim=2)
+    n = kernels.shape[-1]
+    if maps.shape[-1] != n:
+        raise ValueError(f"feature_maps has {maps.shape[-1]} channels but kernels has {n} filters")
+    fig, axes = plt.subplots(2, n + 1, figsize=(1.5 * (n + 1), 3.4))
+    axes[0, 0].imshow(image, cmap="gray_r")
+    axes[0, 0].set_title("input", fontsize=9)
+    axes[1, 0].set_axis_off()
+    for k in range(n):
+        w = kernels[:, :, 0, k]
+        bound = float(np.abs(w).max()) or 1.0
+        axes[0, k + 1].imshow(w, cmap="RdBu_r", vmin=-bound, vmax=bound)
+        axes[0, k + 1].set_title(f"filter {k}", fontsize=9)
+        axes[1, k + 1].imshow(maps[:, :, k], cmap="magma")
+        axes[1, k + 1].set_title(f"map {k}", fontsize=9)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    axes[0, 0].set_ylabel("kernel (3×3)")
+    axes[1, 1].set_ylabel("feature map")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def feature_map_explorer(images: Any, labels: Any) -> widgets.Explorer:
+    """Pick a digit and a filter; see the feature map and its pooled version."""
+    images = as_array(images, "images", ndim=3)
+    labels = as_array(labels, "labels", ndim=1, dtype=int)
+    check_same_length(images, labels, "images", "labels")
+
+    def render(index: int, kernel: str) -> plt.Figure:
+        return feature_map_figure(images[index] / 255.0, kernel,
+                                  title=f"Digit {labels[index]} (image {index}) through the '{kernel}' filter")
+
+    controls = {
+        "index": widgets.int_slider("image", 0, 0, len(images) - 1),
+        "kernel": widgets.dropdown("filter", list(KERNELS), "vertical edges"),
+    }
+    return widgets.Explorer(render, controls, title="Feature-map explorer")
+
+
+# --- text --------------------------------------------------------------------
+
+CORPUS_LICENSE = "MIT (written by this project; same license as the project)"
+#: Class names of the text task, in label order.
+SENTIMENTS: tuple[str, ...] = ("negative", "positive")
+
+_SUBJECTS = ("film", "movie", "book", "meal", "hotel", "phone", "concert", "course", "game", "camera",
+             "service", "show", "album", "restaurant", "laptop")
+_POSITIVE = ("great", "excellent", "wonderful", "delightful", "superb", "lovely", "brilliant", "pleasant",
+             "fantastic", "charming", "enjoyable", "impressive")
+_NEGATIVE = ("terrible", "awful", "boring", "dreadful", "poor", "disappointing", "bland", "horrible",
+             "dull", "annoying", "mediocre", "tedious")
+_POS_VERBS = ("loved", "enjoyed", "liked", "adored", "admired", "recommend")
+_NEG_VERBS = ("hated", "disliked", "regretted", "despised", "returned", "avoided")
+_INTENSIFIERS = ("really", "truly", "quite", "very", "so", "rather")
+_TEMPLATES = (
+    "the {subject} was {intensifier} {adj}",
+    "what a {adj} {subject}",
+    "i {verb} this {subject}",
+    "this {subject} is {adj}",
+    "we {verb} the {subject} , it was {adj}",
+    "an {intensifier} {adj} {subject} overall",
+    "honestly the {subject} felt {adj}",
+    "my friends {verb} the {subject}",
+)
+
+
+def make_corpus(n_per_class: int = 200, *, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """A labelled corpus of short review sentences written by this project (MIT licensed).
+
+    Each sentence fills a template from ``_TEMPLATES`` with a subject and either
+    positive words (label 1) or negative words (label 0), drawn with a seeded
+    generator. Returns ``(sentences, labels)``, shuffled, with exactly
+    ``n_per_class`` distinct sentences per class.
+    """
+    n_per_class = check_int(n_per_class, "n_per_class", minimum=1, maximum=2000)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    sentences: list[str] = []
+    labels: list[int] = []
+    for label, (adjs, verbs) in enumerate(((_NEGATIVE, _NEG_VERBS), (_POSITIVE, _POS_VERBS))):
+        seen: set[str] = set()
+        while len(seen) < n_per_class:
+            template = _TEMPLATES[rng.integers(len(_TEMPLATES))]
+            text = template.format(subject=rng.choice(_SUBJECTS), adj=rng.choice(adjs),
+                                   verb=rng.choice(verbs), intensifier=rng.choice(_INTENSIFIERS))
+            if text not in seen:
+                seen.add(text)
+                sentences.append(text)
+                labels.append(label)
+    order = rng.permutation(len(sentences))
+    return [sentences[i] for i in order], np.asarray(labels, dtype=np.int64)[order]
+
+
+def tokenize(sentence: str) -> list[str]:
+    """Lower-case a sentence and split it into word tokens (letters, digits, apostrophes)."""
+    if not isinstance(sentence, str):
+        raise TypeError(f"sentence must be a string, got {type(sentence).__name__}")
+    return re.findall(r"[a-z0-9']+", sentence.lower())
+
+
+def build_vocabulary(sentences: Sequence[str], max_tokens: int | None = None) -> dict[str, int]:
+    """Map each word to an integer id, most frequent first (ties alphabetically).
+
+    Ids 0 and 1 are reserved: 0 is padding (``"<pad>"``) and 1 stands for any
+    word not in the vocabulary (``"<unk>"``). ``max_tokens`` caps the size,
+    the two reserved ids included.
+    """
+    if isinstance(sentences, str) or not isinstance(sentences, Sequence):
+        raise TypeError(f"sentences must be a list of strings, got {type(sentences).__name__}")
+    if max_tokens is not None:
+        max_tokens = check_int(max_tokens, "max_tokens", minimum=3)
+    counts = Counter(token for s in sentences for token in tokenize(s))
+    words = sorted(counts, key=lambda w: (-counts[w], w))
+    if max_tokens is not None:
+        words = words[: max_tokens - 2]
+    vocab = {"<pad>": 0, "<unk>": 1}
+    vocab.update({w: i + 2 for i, w in enumerate(words)})
+    return vocab
+
+
+def encode(sentences: Sequence[str] | str, vocab: dict[str, int], length: int = 12) -> np.ndarray:
+    """Turn sentences into a ``(n, length)`` integer array: word ids, unknown words → 1,
+    padded with 0 at the end (or cut) to ``length``. A single string gives one row."""
+    if isinstance(sentences, str):
+        sentences = [sentences]
+    if not isinstance(sentences, Sequence):
+        raise TypeError(f"sentences must be a list of strings, got {type(sentences).__name__}")
+    if not isinstance(vocab, dict) or vocab.get("<pad>") != 0 or vocab.get("<unk>") != 1:
+        raise ValueError("vocab must be a dict from build_vocabulary (with '<pad>': 0 and '<unk>': 1)")
+    length = check_int(length, "length", minimum=1)
+    out = np.zeros((len(sentences), length), dtype=np.int64)
+    for row, sentence in enumerate(sentences):
+        ids = [vocab.get(token, 1) for token in tokenize(sentence)][:length]
+        out[row, : len(ids)] = ids
+    return out
+
+
+def build_text_model(vocab_size: int, *, embedding_dim: int = 8, length: int = 12) -> Any:
+    """Embedding → average over the (non-padding) words → one sigmoid unit.
+
+    ``mask_zero=True`` makes the average ignore padding, so the model's logit is
+    exactly the mean over the sentence's words of ``w · e(word)`` plus a bias,
+    which :func:`token_contributions` reads off word by word.
+    """
+    import keras
+
+    vocab_size = check_int(vocab_size, "vocab_size", minimum=3)
+    embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
+    length = check_int(length, "length", minimum=1)
+    model = keras.Sequential([
+        keras.Input(shape=(length,), dtype="int64"),
+        keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding"),
+        keras.layers.GlobalAveragePooling1D(),
+        keras.layers.Dense(1, activation="sigmoid", name="output"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def token_contributions(model: Any, vocab: dict[str, int], sentence: str) -> tuple[list[str], np.ndarray, float]:
+    """Each word's share of the text model's logit for ``sentence``.
+
+    Returns ``(tokens, contributions, probability)``: the model's logit is
+    ``sum(contributions) + bias`` and ``probability`` is its sigmoid.
+    Unknown words appear as ``"<unk>"``.
+    """
+    tokens = tokenize(sentence)
+    if not tokens:
+        raise ValueError("sentence contains no words")
+    embedding = np.asarray(model.get_layer("embedding").get_weights()[0])
+    w, b = (np.asarray(a) for a in model.get_layer("output").get_weights())
+    ids = [vocab.get(t, 1) for t in tokens]
+    shown = [t if vocab.get(t, 1) != 1 else "<unk>" for t in tokens]
+    contributions = embedding[ids] @ w[:, 0] / len(ids)
+    logit = float(contributions.sum() + b[0])
+    return shown, contributions, float(1.0 / (1.0 + np.exp(-logit)))
+
+
+def nearest_neighbours(embedding: Any, vocab: dict[str, int], word: str, k: int = 5) -> list[tuple[str, float]]:
+    """The ``k`` words whose embedding vectors have the highest cosine similarity to ``word``'s."""
+    embedding = as_array(embedding, "embedding", ndim=2)
+    k = check_int(k, "k", minimum=1)
+    if word not in vocab or vocab[word] < 2:
+        raise ValueError(f"word {word!r} is not in the vocabulary")
+    norms = np.linalg.norm(embedding, axis=1, keepdims=True)
+    unit = embedding / np.where(norms == 0, 1, norms)
+    sims = unit @ unit[vocab[word]]
+    words = {i: w for w, i in vocab.items()}
+    order = [i for i in np.argsort(-sims, kind="stable") if i >= 2 and i != vocab[word]]
+    return [(words[i], float(sims[i])) for i in order[:k]]
+
+
+def _pca_2d(x: np.ndarray) -> np.ndarray:
+    centred = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    components = vt[:2]
+    # fix the sign of each axis so the picture does not flip between runs
+    signs = np.sign(components[np.arange(2), np.abs(components).argmax(axis=1)])
+    return centred @ (components * signs[:, None]).T
+
+
+def embedding_figure(embedding: Any, vocab: dict[str, int], *,
+                     title: str = "Learned word embeddings, projected to 2-D") -> plt.Figure:
+    """Scatter the vocabulary's embeddings in 2-D (principal components), coloured by word list."""
+    embedding = as_array(embedding, "embedding", ndim=2)
+    if embedding.shape[0] != len(vocab):
+        raise ValueError(f"embedding has {embedding.shape[0]} rows but vocab has {len(vocab)} words")
+    words = {i: w for w, i in vocab.items()}
+    ids = np.arange(2, len(vocab))
+    xy = _pca_2d(embedding[ids])
+    positive = set(_POSITIVE) | set(_POS_VERBS)
+    negative = set(_NEGATIVE) | set(_NEG_VERBS)
+    fig, ax = plt.subplots(figsize=(8, 6))
+    for group, color, members in (("positive words", PALETTE[2], positive),
+                                  ("negative words", PALETTE[3], negative)):
+        mask = np.array([words[i] in members for i in ids])
+        ax.scatter(xy[mask, 0], xy[mask, 1], color=color, label=group, s=25)
+    other = np.array([words[i] not in positive | negative for i in ids])
+    ax.scatter(xy[other, 0], xy[other, 1], color="grey", label="other words", s=12, alpha=0.6)
+    for (x, y), i in zip(xy, ids):
+        ax.annotate(words[i], (x, y), fontsize=7, alpha=0.8, xytext=(2, 2), textcoords="offset points")
+    ax.set_xlabel("first principal component")
+    ax.set_ylabel("second principal component")
+    ax.set_title(title)
+    ax.legend(loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def sentence_figure(model: Any, vocab: dict[str, int], sentence: str) -> plt.Figure:
+    """The sentence explorer's view: each word's push towards positive or negative."""
+    if not isinstance(sentence, str):
+        raise TypeError(f"sentence must be a string, got {type(sentence).__name__}")
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    if not tokenize(sentence):
+        ax.text(0.5, 0.5, "type a sentence", ha="center", va="center", transform=ax.transAxes)
+        ax.set_title("No words to classify")
+        ax.set_xlabel("word")
+        ax.set_ylabel("contribution to logit")
+        return fig
+    tokens, contributions, p = token_contributions(model, vocab, sentence)
+    colors = [PALETTE[2] if c > 0 else PALETTE[3] for c in contributions]
+    ax.bar(range(len(tokens)), contributions, color=colors)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(range(len(tokens)), tokens, rotation=30, ha="right")
+    ax.set_xlabel("word (<unk>: not in the vocabulary)")
+    ax.set_ylabel("contribution to logit")
+    verdict = SENTIMENTS[int(p >= 0.5)]
+    ax.set_title(f"\"{sentence}\" → {verdict} (p(positive) = {p:.2f})")
+    fig.tight_layout()
+    return fig
+
+
+def sentence_explorer(model: Any, vocab: dict[str, int], sentence: str = "the camera was great") -> widgets.Explorer:
+    """Type a sentence; see the predicted sentiment and each word's contribution."""
+    import ipywidgets as W
+
+    box = W.Text(value=sentence, description="sentence", continuous_update=False,
+                 style={"description_width": "initial"}, layout=W.Layout(width="480px"))
+
+    def render(sentence: str) -> plt.Figure:
+        return sentence_figure(model, vocab, sentence)
+
+    return widgets.Explorer(render, {"sentence": box}, title="Sentence explorer")
+
+
+# --- sound -------------------------------------------------------------------
+
+#: Class names of the synthetic audio task, in label order.
+AUDIO_CLASSES: tuple[str, ...] = ("tone", "chirp", "noise burst")
+
+
+def synth_signal(kind: str, *, rate: int = 4000, duration: float = 0.5, seed: int = 0,
+                 noise: float = 0.05) -> np.ndarray:
+    """One **synthetic** signal of class ``kind`` (never a recording).
+
+    - ``"tone"``: a sine at a random frequency between 200 and 1,500 Hz;
+    - ``"chirp"``: a sine whose frequency rises linearly from 200–600 Hz to 1,000–1,800 Hz;
+    - ``"noise burst"``: white noise during a random 0.1–0.25 s window, silence elsewhere.
+
+    Every signal gets a random amplitude and background noise of standard deviation ``noise``.
+    """
+    check_choice(kind, "kind", AUDIO_CLASSES)
+    rate = check_int(rate, "rate", minimum=100)
+    duration = check_float(duration, "duration", minimum=0.0, strict_minimum=True)
+    noise = check_float(noise, "noise", minimum=0.0)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    t = np.arange(int(rate * duration)) / rate
+    amplitude = rng.uniform(0.5, 1.0)
+    if kind == "tone":
+        signal = np.sin(2 * np.pi * rng.uniform(200, 1500) * t + rng.uniform(0, 2 * np.pi))
+    elif kind == "chirp":
+        f0, f1 = rng.uniform(200, 600), rng.uniform(1000, 1800)
+        phase = 2 * np.pi * (f0 * t + (f1 - f0) * t**2 / (2 * duration))
+        signal = np.sin(phase)
+    else:
+        length = rng.uniform(0.1, 0.25) * duration / 0.5
+        start = rng.uniform(0, duration - length)
+        signal = rng.normal(0, 0.6, t.size) * ((t >= start) & (t < start + length))
+    return (amplitude * signal + rng.normal(0, noise, t.size)).astype(np.float32)
+
+
+def make_audio_dataset(n_per_class: int = 100, *, rate: int = 4000, duration: float = 0.5,
+                       seed: int = 0, noise: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """``n_per_class`` synthetic signals of each class in :data:`AUDIO_CLASSES`, shuffled.
+
+    Returns ``(signals, labels)`` with ``signals`` of shape ``(n, rate * duration)``.
+    """
+    n_per_class = check_int(n_per_class, "n_per_class", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    seeds = rng.integers(0, 2**31 - 1, size=(len(AUDIO_CLASSES), n_per_class))
+    signals = [synth_signal(kind, rate=rate, duration=duration, seed=int(s), noise=noise)
+               for k, kind in enumerate(AUDIO_CLASSES) for s in seeds[k]]
+    labels = np.repeat(np.arange(len(AUDIO_CLASSES)), n_per_class)
+    order = rng.permutation(len(labels))
+    return np.stack(signals)[order], labels[order]
+
+
+def spectrogram(signal: Any, *, frame: int = 128, hop: int = 64, log: bool = True) -> np.ndarray:
+    """Short-time Fourier transform magnitudes, shape ``(frames, frame // 2 + 1)``.
+
+    The signal is cut into overlapping frames of ``frame`` samples every ``hop``
+    samples; each frame is multiplied by a Hann window and Fourier transformed;
+    the magnitude of each frequency bin is kept (``log1p`` of it if ``log``).
+    Bin ``k`` holds frequency ``k * rate / frame``.
+    """
+    signal = as_array(signal, "signal", ndim=1)
+    frame = check_int(frame, "frame", minimum=2)
+    hop = check_int(hop, "hop", minimum=1)
+    if len(signal) < frame:
+        raise ValueError(f"signal has {len(signal)} samples, fewer than one frame ({frame})")
+    n_frames = 1 + (len(signal) - frame) // hop
+    index = np.arange(frame)[None, :] + hop * np.arange(n_frames)[:, None]
+    frames = signal[index] * np.hanning(frame)[None, :]
+    magnitude = np.abs(np.fft.rfft(frames, axis=1))
+    return np.log1p(magnitude) if log else magnitude
+
+
+def spectrogram_grid(signals: Any, labels: Any, *, rate: int = 4000, frame: int = 128, hop: int = 64,
+                     title: str = "Spectrograms of the synthetic signals, one column per class") -> plt.Figure:
+    """First example of each class in :data:`AUDIO_CLASSES`: waveform above, spectrogram below."""
+    signals = as_array(signals, "signals", ndim=2)
+    labels = as_array(labels, "labels", ndim=1, dtype=int)
+    check_same_length(signals, labels, "signals", "labels")
+    rate = check_int(rate, "rate", minimum=1)
+    present = [k for k in range(len(AUDIO_CLASSES)) if np.any(labels == k)]
+    if not present:
+        raise ValueError("labels contain none of the audio classes")
+    fig, axes = plt.subplots(2, len(present), figsize=(3.6 * len(present), 5.0), squeeze=False,
+                             gridspec_kw={"height_ratios": [1, 2]})
+    for col, k in enumerate(present):
+        signal = signals[int(np.flatnonzero(labels == k)[0])]
+        t = np.arange(len(signal)) / rate
+        axes[0, col].plot(t, signal, lw=0.4, color=PALETTE[0])
+        axes[0, col].set_title(AUDIO_CLASSES[k])
+        axes[0, col].set_xlabel("time (s)")
+        axes[0, col].set_ylabel("amplitude")
+        spec = spectrogram(signal, frame=frame, hop=hop)
+        axes[1, col].imshow(spec.T, origin="lower", aspect="auto", cmap="magma",
+                            extent=(0, len(signal) / rate, 0, rate / 2))
+        axes[1, col].set_xlabel("time (s)")
+        axes[1, col].set_ylabel("frequency (Hz)")
+        axes[1, col].grid(False)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def build_audio_cnn(input_shape: tuple[int, int, int], classes: int = len(AUDIO_CLASSES)) -> Any:
+    """A small CNN for spectrograms (time × frequency × 1): :func:`build_cnn` with (8, 16) filters."""
+    return build_cnn(input_shape, classes, filters=(8, 16))
+
+
+def audio_figure(signal: Any, *, rate: int = 4000, label: str | None = None, frame: int = 128,
+                 hop: int = 64) -> plt.Figure:
+    """The waveform (top) and its spectrogram (bottom), with time and frequency axes."""
+    signal = as_array(signal, "signal", ndim=1)
+    rate = check_int(rate, "rate", minimum=1)
+    spec = spectrogram(signal, frame=frame, hop=hop)
+    t = np.arange(len(signal)) / rate
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 4.8), sharex=True)
+    top.plot(t, signal, lw=0.5, color=PALETTE[0])
+    top.set_ylabel("amplitude")
+    top.set_title("waveform")
+    extent = (0, len(signal) / rate, 0, rate / 2)
+    image = bottom.imshow(spec.T, origin="lower", aspect="auto", extent=extent, cmap="magma")
+    bottom.set_xlabel("time (s)")
+    bottom.set_ylabel("frequency (Hz)")
+    bottom.set_title(f"spectrogram ({frame}-sample frames, hop {hop})")
+    bottom.grid(False)
+    fig.colorbar(image, ax=[top, bottom], label="log(1 + magnitude)", fraction=0.04)
+    fig.suptitle(f"A synthetic '{label}' signal" if label else "A synthetic signal")
+    return fig
+
+
+def audio_explorer(rate: int = 4000) -> widgets.Explorer:
+    """Choose a class, a random seed and the frame length; see the signal and its spectrogram."""
+
+    def render(kind: str, seed: int, frame: int) -> plt.Figure:
+        return audio_figure(synth_signal(kind, rate=rate, seed=seed), rate=rate, label=kind,
+                            frame=frame, hop=frame // 2)
+
+    controls = {
+        "kind": widgets.dropdown("signal", list(AUDIO_CLASSES), "chirp"),
+        "seed": widgets.int_slider("seed", 0, 0, 50),
+        "frame": widgets.dropdown("frame length", [32, 64, 128, 256, 512], 128),
+    }
+    return widgets.Explorer(render, controls, title="Spectrogram explorer")
+
+
+# --- exercise checkers -------------------------------------------------------
+
+def check_feature_map(answer: Any, image: Any, kernel: Any) -> Feedback:
+    """Check a learner's valid convolution of ``image`` with ``kernel``."""
+    expected = convolve2d(image, kernel)
+    got = np.asarray(answer, dtype=float) if not isinstance(answer, (str, dict)) else answer
+    flipped = convolve2d(image, np.asarray(kernel, dtype=float)[::-1, ::-1])
+    hint = ""
+    if isinstance(got, np.ndarray) and got.shape == expected.shape and np.allclose(got, flipped) \
+            and not np.allclose(got, expected):
+        hint = "you flipped the kernel: deep-learning 'convolution' slides it unflipped"
+    elif isinstance(got, np.ndarray) and got.ndim == 2 and got.shape == np.asarray(image).shape:
+        hint = "same size as the image: a 'valid' convolution has no padding, so it is smaller"
+    return check_array(got, expected=expected, name="feature map", hint=hint)
+
+
+def check_pooled(answer: Any, feature_map: Any, size: int = 2) -> Feedback:
+    """Check a learner's max pooling; the message says if they averaged instead."""
+    expected = max_pool2d(feature_map, size)
+    fmap = np.asarray(feature_map, dtype=float)
+    h, w = expected.shape
+    averaged = fmap[:h * size, :w * size].reshape(h, size, w, size).mean(axis=(1, 3))
+    got = np.asarray(answer, dtype=float)
+    hint = "these are averages: max pooling keeps the largest value of each window" \
+        if got.shape == averaged.shape and np.allclose(got, averaged) and not np.allclose(got, expected) else ""
+    return check_array(got, expected=expected, name="pooled map", hint=hint)
+
+
+def check_accuracy(answer: Any, expected: float) -> Feedback:
+    """Check an accuracy the learner computed (within 0.001)."""
+    return check_scalar(answer, expected=expected, name="accuracy", atol=1e-3, rtol=0)

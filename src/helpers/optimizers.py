@@ -1,0 +1,618 @@
+"""Chapter 4c, "Optimizers": gradient descent and its descendants, from scratch.
+
+All six optimizers share one small interface, :class:`Optimizer`::
+
+    opt = Adam(learning_rate=0.001)
+    params = opt.step(params, grads)     # lists of numpy arrays in, updated list out
+
+A subclass only says what state it keeps per parameter (:meth:`Optimizer.init_state`)
+and how one parameter is updated (:meth:`Optimizer.update`); the base class does
+the bookkeeping (step counter, learning-rate schedule, one state per
+parameter). The update rules follow ``keras.optimizers`` line by line, including
+where Keras puts its ``epsilon``, so that :func:`keras_trajectory` and
+:func:`numpy_trajectory` agree step by step.
+
+The module also holds the learning-rate schedules, the 2-D test surfaces and the
+optimizer race, a small from-scratch network for the digits comparison, the
+figures, the race explorer (render function :func:`race_figure`) and the exercise
+checkers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from . import widgets
+from .exercises import Feedback, check_array
+from .plotting import PALETTE
+from .validation import as_array, check_choice, check_float, check_int, check_same_length
+
+__all__ = [
+    "OPTIMIZERS",
+    "Optimizer",
+    "SGD",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "make_optimizer",
+    "make_keras_optimizer",
+    "numpy_trajectory",
+    "keras_trajectory",
+    "step_decay",
+    "exponential_decay",
+    "cosine_decay",
+    "Surface",
+    "SURFACES",
+    "RACE_LEARNING_RATES",
+    "race",
+    "DIGITS_LEARNING_RATES",
+    "train_digits_mlp",
+    "plot_race",
+    "plot_races",
+    "plot_digits_curves",
+    "plot_schedules",
+    "race_figure",
+    "race_explorer",
+    "check_optimizer",
+    "check_stable_learning_rate",
+]
+
+#: The chapter's optimizers, in historical order (names for :func:`make_optimizer`).
+OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+
+LearningRate = float | Callable[[int], float]
+
+
+class Optimizer:
+    """The shared interface: ``step(params, grads) -> new params``.
+
+    ``learning_rate`` is a number or a schedule, a function of the step
+    number (0, 1, 2, …) returning the rate for that step. ``iterations``
+    counts the steps taken, as Keras's ``optimizer.iterations`` does.
+    """
+
+    name = "optimizer"
+
+    def __init__(self, learning_rate: LearningRate = 0.01) -> None:
+        if not callable(learning_rate):
+            learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
+        self.learning_rate = learning_rate
+        self.iterations = 0
+        self.state: list[dict[str, np.ndarray]] = []
+
+    def current_learning_rate(self) -> float:
+        """The rate the next step will use."""
+        if callable(self.learning_rate):
+            return float(self.learning_rate(self.iterations))
+        return float(self.learning_rate)
+
+    def step(self, params: Sequence[Any], grads: Sequence[Any]) -> list[np.ndarray]:
+        """Apply one update to every parameter; returns the new parameters (inputs are not modified)."""
+        if isinstance(params, np.ndarray) or isinstance(grads, np.ndarray):
+            raise TypeError("params and grads must be lists of arrays (wrap a single array as [w])")
+        params = [as_array(p, "params") for p in params]
+        grads = [as_array(g, "grads") for g in grads]
+        if len(params) != len(grads):
+            raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
+        for p, g in zip(params, grads):
+            if p.shape != g.shape:
+                raise ValueError(f"each gradient must have its parameter's shape, got {g.shape} for {p.shape}")
+        if not self.state:
+            self.state = [self.init_state(p) for p in params]
+        elif len(self.state) != len(params):
+            raise ValueError(f"this optimizer was used with {len(self.state)} parameters, now {len(params)}")
+        lr = self.current_learning_rate()
+        self.iterations += 1
+        return [self.update(p.copy(), g, s, lr) for p, g, s in zip(params, grads, self.state)]
+
+    def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
+        """The per-parameter state (velocities, accumulators); none by default."""
+        return {}
+
+    def update(self, w: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float) -> np.ndarray:
+        """Return the updated parameter ``w`` given its gradient ``g``; may modify ``state``."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(learning_rate={self.learning_rate})"
+
+
+class SGD(Optimizer):
+    r"""Gradient descent, optionally with momentum (Polyak 1964) or Nesterov momentum.
+
+    - plain: $w \leftarrow w - \eta g$
+    - momentum $\mu$: $v \leftarrow \mu v - \eta g$, then $w \leftarrow w + v$
+    - Nesterov: the same $v$, then $w \leftarrow w + \mu v - \eta g$ (a look-ahead
+      step, in the form Keras uses, Sutskever et al. 2013)
+    """
+
+    name = "sgd"
+
+    def __init__(self, learning_rate: LearningRate = 0.01, momentum: float = 0.0, nesterov: bool = False) -> None:
+        super().__init__(learning_rate)
+        self.momentum = check_float(momentum, "momentum", minimum=0.0, maximum=1.0)
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"nesterov must be True or False, got {type(nesterov).__name__}")
+        self.nesterov = nesterov
+
+    def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
+        return {"velocity": np.zeros_like(param)} if self.momentum else {}
+
+    def update(self, w: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float) -> np.ndarray:
+        if not self.momentum:
+            return w - lr * g
+        v = state["velocity"] = self.momentum * state["velocity"] - lr * g
+        if self.nesterov:
+            return w + self.momentum * v - lr * g
+        return w + v
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad (Duchi et al. 2011): divide by the root of *all* past squared gradients.
+
+    $s \leftarrow s + g^2$, then $w \leftarrow w - \eta g / \sqrt{s + \epsilon}$, with $s$
+    starting at 0.1 as in Keras.
+    """
+
+    name = "adagrad"
+
+    def __init__(self, learning_rate: LearningRate = 0.001, initial_accumulator_value: float = 0.1,
+                 epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate)
+        self.initial_accumulator_value = check_float(initial_accumulator_value, "initial_accumulator_value",
+                                                     minimum=0.0)
+        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0)
+
+    def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
+        return {"accumulator": np.full_like(param, self.initial_accumulator_value)}
+
+    def update(self, w: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float) -> np.ndarray:
+        s = state["accumulator"] = state["accumulator"] + g**2
+        return w - lr * g / np.sqrt(s + self.epsilon)
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop (Hinton 2012): divide by the root of a *moving average* of squared gradients.
+
+    $s \leftarrow \rho s + (1 - \rho) g^2$, then $w \leftarrow w - \eta g / \sqrt{s + \epsilon}$.
+    The source program's ``optimizer='rmsprop'`` uses $\eta = 0.001$, $\rho = 0.9$.
+    """
+
+    name = "rmsprop"
+
+    def __init__(self, learning_rate: LearningRate = 0.001, rho: float = 0.9, epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate)
+        self.rho = check_float(rho, "rho", minimum=0.0, maximum=1.0)
+        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0)
+
+    def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
+        return {"mean_square": np.zeros_like(param)}
+
+    def update(self, w: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float) -> np.ndarray:
+        s = state["mean_square"] = self.rho * state["mean_square"] + (1 - self.rho) * g**2
+        return w - lr * g / np.sqrt(s + self.epsilon)
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba 2015): momentum on $g$ and RMSprop's scaling, both bias-corrected.
+
+    $m \leftarrow \beta_1 m + (1 - \beta_1) g$, $v \leftarrow \beta_2 v + (1 - \beta_2) g^2$, then
+    $w \leftarrow w - \hat\eta_t\, m / (\sqrt v + \epsilon)$ with
+    $\hat\eta_t = \eta \sqrt{1 - \beta_2^t} / (1 - \beta_1^t)$: the paper's bias
+    correction folded into the step size, which is how Keras writes it.
+    """
+
+    name = "adam"
+
+    def __init__(self, learning_rate: LearningRate = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate)
+        self.beta_1 = check_float(beta_1, "beta_1", minimum=0.0, maximum=1.0)
+        self.beta_2 = check_float(beta_2, "beta_2", minimum=0.0, maximum=1.0)
+        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0)
+
+    def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
+        return {"m": np.zeros_like(param), "v": np.zeros_like(param)}
+
+    def update(self, w: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float) -> np.ndarray:
+        t = self.iterations
+        m = state["m"] = self.beta_1 * state["m"] + (1 - self.beta_1) * g
+        v = state["v"] = self.beta_2 * state["v"] + (1 - self.beta_2) * g**2
+        step_size = lr * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        return w - step_size * m / (np.sqrt(v) + self.epsilon)
+
+
+def make_optimizer(name: str, learning_rate: LearningRate) -> Optimizer:
+    """One of :data:`OPTIMIZERS` by name; ``momentum``/``nesterov`` are SGD with momentum 0.9."""
+    check_choice(name, "optimizer", OPTIMIZERS)
+    if name == "sgd":
+        return SGD(learning_rate)
+    if name in ("momentum", "nesterov"):
+        return SGD(learning_rate, momentum=0.9, nesterov=name == "nesterov")
+    return {"adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam}[name](learning_rate)
+
+
+def make_keras_optimizer(name: str, learning_rate: Any) -> Any:
+    """The ``keras.optimizers`` object that :func:`make_optimizer` ``(name, …)`` imitates."""
+    import keras
+
+    check_choice(name, "optimizer", OPTIMIZERS)
+    if name == "sgd":
+        return keras.optimizers.SGD(learning_rate)
+    if name in ("momentum", "nesterov"):
+        return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=name == "nesterov")
+    return {"adagrad": keras.optimizers.Adagrad, "rmsprop": keras.optimizers.RMSprop,
+            "adam": keras.optimizers.Adam}[name](learning_rate)
+
+
+GradFn = Callable[[np.ndarray], np.ndarray]
+
+
+def numpy_trajectory(optimizer: Optimizer, w0: Any, grad_fn: GradFn, steps: int) -> np.ndarray:
+    """Positions ``w_0 … w_steps`` of one parameter array optimised with ``grad_fn(w)`` as its gradient."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an Optimizer, got {type(optimizer).__name__}")
+    if not callable(grad_fn):
+        raise TypeError(f"grad_fn must be callable, got {type(grad_fn).__name__}")
+    steps = check_int(steps, "steps", minimum=0)
+    w = as_array(w0, "w0")
+    path = [w]
+    for _ in range(steps):
+        (w,) = optimizer.step([w], [grad_fn(w)])
+        path.append(w)
+    return np.array(path)
+
+
+def keras_trajectory(optimizer: Any, w0: Any, grad_fn: GradFn, steps: int) -> np.ndarray:
+    """The same as :func:`numpy_trajectory` with a Keras optimizer on a float64 ``keras.Variable``."""
+    import keras
+
+    if not hasattr(optimizer, "apply_gradients"):
+        raise TypeError(f"optimizer must be a keras optimizer, got {type(optimizer).__name__}")
+    steps = check_int(steps, "steps", minimum=0)
+    w = keras.Variable(as_array(w0, "w0"), dtype="float64")
+    path = [np.array(w.numpy())]
+    for _ in range(steps):
+        g = grad_fn(np.array(w.numpy()))
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(g, dtype="float64"), w)])
+        path.append(np.array(w.numpy()))
+    return np.array(path)
+
+
+# --- learning-rate schedules ---------------------------------------------------
+
+def step_decay(initial: float, rate: float, every: int) -> Callable[[int], float]:
+    r"""$\eta_t = \eta_0\, r^{\lfloor t / \text{every} \rfloor}$: drop by a factor ``rate`` every ``every`` steps."""
+    initial = check_float(initial, "initial", minimum=0.0, strict_minimum=True)
+    rate = check_float(rate, "rate", minimum=0.0, maximum=1.0)
+    every = check_int(every, "every", minimum=1)
+    return lambda t: initial * rate ** (t // every)
+
+
+def exponential_decay(initial: float, rate: float, decay_steps: int) -> Callable[[int], float]:
+    r"""$\eta_t = \eta_0\, r^{t / T}$: the smooth version of step decay."""
+    initial = check_float(initial, "initial", minimum=0.0, strict_minimum=True)
+    rate = check_float(rate, "rate", minimum=0.0, maximum=1.0)
+    decay_steps = check_int(decay_steps, "decay_steps", minimum=1)
+    return lambda t: initial * rate ** (t / decay_steps)
+
+
+def cosine_decay(initial: float, decay_steps: int, alpha: float = 0.0) -> Callable[[int], float]:
+    r"""$\eta_t = \eta_0 \bigl[(1 - \alpha)\tfrac12(1 + \cos(\pi \min(t, T)/T)) + \alpha\bigr]$ (Loshchilov & Hutter 2017)."""
+    initial = check_float(initial, "initial", minimum=0.0, strict_minimum=True)
+    decay_steps = check_int(decay_steps, "decay_steps", minimum=1)
+    alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0)
+
+    def schedule(t: int) -> float:
+        progress = min(t, decay_steps) / decay_steps
+        return initial * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * progress)) + alpha)
+
+    return schedule
+
+
+# --- 2-D surfaces and the race -------------------------------------------------
+
+@dataclass(frozen=True)
+class Surface:
+    """A 2-D loss surface: the function, its gradient, where the race starts, what to draw.
+
+    ``f`` takes a point ``w = (x, y)``, or a stack of grids ``np.array([X, Y])`` for contour plots.
+    """
+
+    name: str
+    f: Callable[[np.ndarray], Any]
+    grad: Callable[[np.ndarray], np.ndarray]
+    start: tuple[float, float]
+    minimum: tuple[float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    formula: str
+
+
+def _valley_f(w: np.ndarray) -> Any:
+    return 0.05 * w[0] ** 2 + 2.0 * w[1] ** 2
+
+
+def _valley_g(w: np.ndarray) -> np.ndarray:
+    return np.array([0.1 * w[0], 4.0 * w[1]])
+
+
+def _saddle_f(w: np.ndarray) -> Any:
+    return 0.5 * w[0] ** 2 + 0.25 * w[1] ** 4 - 0.5 * w[1] ** 2
+
+
+def _saddle_g(w: np.ndarray) -> np.ndarray:
+    return np.array([w[0], w[1] ** 3 - w[1]])
+
+
+def _rosen_f(w: np.ndarray) -> Any:
+    return (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2
+
+
+def _rosen_g(w: np.ndarray) -> np.ndarray:
+    return np.array([-2 * (1 - w[0]) - 400 * w[0] * (w[1] - w[0] ** 2), 200 * (w[1] - w[0] ** 2)])
+
+
+#: The three race tracks: an ill-conditioned valley, a saddle point, Rosenbrock's banana.
+SURFACES: dict[str, Surface] = {
+    "valley": Surface("valley", _valley_f, _valley_g, (-9.0, 1.5), (0.0, 0.0), (-10, 2), (-2, 2),
+                      "0.05 x² + 2 y²"),
+    "saddle": Surface("saddle", _saddle_f, _saddle_g, (-2.0, 0.001), (0.0, 1.0), (-2.5, 1), (-1.5, 1.5),
+                      "x²/2 + y⁴/4 − y²/2"),
+    "rosenbrock": Surface("rosenbrock", _rosen_f, _rosen_g, (-1.2, 1.0), (1.0, 1.0), (-1.5, 1.5), (-0.5, 1.6),
+                          "(1 − x)² + 100 (y − x²)²"),
+}
+
+#: Learning rates for the race: one hand-picked, roughly tuned value per optimizer and surface.
+RACE_LEARNING_RATES: dict[str, dict[str, float]] = {
+    "valley": {"sgd": 0.4, "momentum": 0.05, "nesterov": 0.05, "adagrad": 1.0, "rmsprop": 0.1, "adam": 0.3},
+    "saddle": {"sgd": 0.1, "momentum": 0.02, "nesterov": 0.02, "adagrad": 0.5, "rmsprop": 0.05, "adam": 0.1},
+    "rosenbrock": {"sgd": 0.002, "momentum": 0.002, "nesterov": 0.002, "adagrad": 0.5, "rmsprop": 0.005,
+                   "adam": 0.05},
+}
+
+
+def race(surface: str, names: Sequence[str] = OPTIMIZERS, *, steps: int = 100,
+         lr_scale: float = 1.0) -> dict[str, np.ndarray]:
+    """Run each named optimizer from the surface's start for ``steps`` steps; returns their paths.
+
+    Each uses ``RACE_LEARNING_RATES[surface][name] * lr_scale``. A path that
+    leaves the plotting area by a wide margin (divergence) is cut there.
+    """
+    track = SURFACES[check_choice(surface, "surface", tuple(SURFACES))]
+    names = [check_choice(n, "optimizer", OPTIMIZERS) for n in names]
+    lr_scale = check_float(lr_scale, "lr_scale", minimum=0.0, strict_minimum=True)
+    steps = check_int(steps, "steps", minimum=1)
+    paths = {}
+    for name in names:
+        opt = make_optimizer(name, RACE_LEARNING_RATES[surface][name] * lr_scale)
+        w = np.array(track.start, dtype=float)
+        path = [w]
+        for _ in range(steps):
+            (w,) = opt.step([w], [track.grad(w)])
+            if not np.all(np.isfinite(w)) or np.abs(w).max() > 1e3:
+                break
+            path.append(w)
+        paths[name] = np.array(path)
+    return paths
+
+
+# --- the digits comparison -------------------------------------------------------
+
+#: Learning rates for the digits comparison (a usual value for each method).
+DIGITS_LEARNING_RATES: dict[str, float] = {"sgd": 0.1, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.05,
+                                           "rmsprop": 0.001, "adam": 0.001}
+
+
+def train_digits_mlp(x: Any, labels: Any, optimizer: Optimizer, *, hidden: int = 32, epochs: int = 10,
+                     batch_size: int = 64, seed: int = 0, x_val: Any = None,
+                     labels_val: Any = None) -> dict[str, np.ndarray]:
+    """Train a from-scratch 1-hidden-layer ReLU network with softmax + cross-entropy.
+
+    He-initialised weights and the mini-batch order depend only on ``seed``, so
+    every optimizer sees the same network and the same batches. Returns the
+    per-epoch training ``"loss"`` (mean over the epoch's batches) and, if
+    validation data is given, ``"val_accuracy"``.
+    """
+    x = as_array(x, "x", ndim=2)
+    labels = as_array(labels, "labels", ndim=1, dtype=int)
+    check_same_length(x, labels, "x", "labels")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an Optimizer, got {type(optimizer).__name__}")
+    hidden = check_int(hidden, "hidden", minimum=1)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    n, d = x.shape
+    k = int(labels.max()) + 1
+    rng = np.random.default_rng(seed)
+    params = [rng.normal(0, np.sqrt(2 / d), (d, hidden)), np.zeros(hidden),
+              rng.normal(0, np.sqrt(2 / hidden), (hidden, k)), np.zeros(k)]
+    onehot = np.eye(k)[labels]
+    history: dict[str, list[float]] = {"loss": [], "val_accuracy": []}
+    with threadpool_limits(limits=1):      # small matrices: one BLAS thread is fastest on shared CPUs
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            batch_losses = []
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                w1, b1, w2, b2 = params
+                a1 = x[idx] @ w1 + b1
+                h1 = np.maximum(a1, 0)
+                z = h1 @ w2 + b2
+                p = np.exp(z - z.max(1, keepdims=True))
+                p /= p.sum(1, keepdims=True)
+                batch_losses.append(float(-np.mean(np.log(p[np.arange(len(idx)), labels[idx]] + 1e-12))))
+                g_z = (p - onehot[idx]) / len(idx)                 # softmax + cross-entropy
+                g_a1 = (g_z @ w2.T) * (a1 > 0)
+                grads = [x[idx].T @ g_a1, g_a1.sum(0), h1.T @ g_z, g_z.sum(0)]
+                params = optimizer.step(params, grads)
+            history["loss"].append(float(np.mean(batch_losses)))
+            if x_val is not None and labels_val is not None:
+                w1, b1, w2, b2 = params
+                pred = (np.maximum(np.asarray(x_val) @ w1 + b1, 0) @ w2 + b2).argmax(1)
+                history["val_accuracy"].append(float(np.mean(pred == np.asarray(labels_val))))
+    return {key: np.asarray(v) for key, v in history.items() if v}
+
+
+# --- figures -----------------------------------------------------------------
+
+def _contours(ax: plt.Axes, track: Surface) -> None:
+    xs = np.linspace(*track.xlim, 300)
+    ys = np.linspace(*track.ylim, 300)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    values = np.asarray(track.f(np.array([grid_x, grid_y])))      # f works on whole grids too
+    shifted = values - values.min() + 1e-3
+    levels = np.geomspace(shifted.min() * 1.5, shifted.max(), 18)
+    ax.contour(grid_x, grid_y, shifted, levels=levels, colors="grey", linewidths=0.6, alpha=0.6)
+    ax.plot(*track.minimum, marker="*", color="black", markersize=12, ls="none")
+    ax.set_xlim(track.xlim)
+    ax.set_ylim(track.ylim)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+
+
+def plot_race(surface: str, paths: dict[str, np.ndarray], *, ax: plt.Axes | None = None) -> plt.Figure:
+    """Draw the optimizers' paths over the surface's contour lines (the star marks the minimum)."""
+    track = SURFACES[check_choice(surface, "surface", tuple(SURFACES))]
+    if not isinstance(paths, dict) or not paths:
+        raise TypeError("paths must be a non-empty dict {optimizer: array of positions}")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    else:
+        fig = ax.figure
+    _contours(ax, track)
+    for name, path in paths.items():
+        path = as_array(path, f"paths[{name!r}]", ndim=2)
+        color = PALETTE[OPTIMIZERS.index(name) % len(PALETTE)] if name in OPTIMIZERS else None
+        ax.plot(path[:, 0], path[:, 1], marker=".", markersize=3, lw=1.2, color=color,
+                label=f"{name}: f = {track.f(path[-1]):.3g}")
+    ax.set_title(f"{track.name}: f = {track.formula}, {len(next(iter(paths.values()))) - 1} steps")
+    ax.legend(fontsize=7, loc="best")
+    return fig
+
+
+def plot_races(results: dict[str, dict[str, np.ndarray]]) -> plt.Figure:
+    """One :func:`plot_race` panel per surface: ``{surface: {optimizer: path}}``."""
+    if not isinstance(results, dict) or not results:
+        raise TypeError("results must be a non-empty dict {surface: {optimizer: path}}")
+    fig, axes = plt.subplots(len(results), 1, figsize=(7.0, 4.2 * len(results)), squeeze=False)
+    for ax, (surface, paths) in zip(axes.flat, results.items()):
+        plot_race(surface, paths, ax=ax)
+    fig.suptitle("The optimizer race (star: the minimum; legend: loss at the end)", y=1.0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_digits_curves(histories: dict[str, dict[str, np.ndarray]]) -> plt.Figure:
+    """Per-epoch training loss (log scale) and validation accuracy, one line per optimizer."""
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError("histories must be a non-empty dict {optimizer: result of train_digits_mlp}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 3.8))
+    for name, hist in histories.items():
+        color = PALETTE[OPTIMIZERS.index(name) % len(PALETTE)] if name in OPTIMIZERS else None
+        epochs = np.arange(1, len(hist["loss"]) + 1)
+        left.semilogy(epochs, hist["loss"], marker="o", markersize=3, color=color, label=name)
+        if "val_accuracy" in hist:
+            right.plot(epochs, hist["val_accuracy"], marker="o", markersize=3, color=color, label=name)
+    left.set_xlabel("epoch")
+    left.set_ylabel("training loss (log scale)")
+    left.set_title("Training loss")
+    right.set_xlabel("epoch")
+    right.set_ylabel("validation accuracy")
+    right.set_title("Validation accuracy")
+    for ax in (left, right):
+        ax.legend(fontsize=8)
+    fig.suptitle("Six optimizers, same network, same initial weights, same batches (8×8 digits)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_schedules(schedules: dict[str, Callable[[int], float]], steps: int) -> plt.Figure:
+    """Learning rate against step for each labelled schedule."""
+    if not isinstance(schedules, dict) or not schedules:
+        raise TypeError("schedules must be a non-empty dict {label: schedule function}")
+    steps = check_int(steps, "steps", minimum=1)
+    t = np.arange(steps)
+    fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    for i, (label, schedule) in enumerate(schedules.items()):
+        ax.plot(t, [schedule(int(s)) for s in t], color=PALETTE[i % len(PALETTE)], label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("learning rate")
+    ax.set_title("Learning-rate schedules")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def race_figure(surface: str = "valley", names: Sequence[str] = OPTIMIZERS, lr_scale: float = 1.0,
+                steps: int = 60) -> plt.Figure:
+    """The race explorer's view: the chosen optimizers' paths on the chosen surface."""
+    names = list(names)
+    if not names:
+        fig, ax = plt.subplots(figsize=(6.5, 4.2))
+        _contours(ax, SURFACES[check_choice(surface, "surface", tuple(SURFACES))])
+        ax.set_title("choose at least one optimizer")
+        return fig
+    paths = race(surface, names, steps=steps, lr_scale=lr_scale)
+    fig = plot_race(surface, paths)
+    fig.axes[0].set_title(f"{surface}, learning rates × {lr_scale:.3g}, {steps} steps")
+    fig.tight_layout()
+    return fig
+
+
+def race_explorer() -> widgets.Explorer:
+    """Choose a surface, optimizers, a learning-rate multiplier and a number of steps."""
+    import ipywidgets as W
+
+    def render(surface: str, names: tuple[str, ...], lr_scale: float, steps: int) -> plt.Figure:
+        return race_figure(surface, names, lr_scale, steps)
+
+    controls = {
+        "surface": widgets.dropdown("surface", list(SURFACES), "valley"),
+        "names": W.SelectMultiple(options=list(OPTIMIZERS), value=OPTIMIZERS, rows=6,
+                                  description="optimizers", style={"description_width": "initial"}),
+        "lr_scale": widgets.log_slider("learning rates ×", 1.0, 0.1, 10.0),
+        "steps": widgets.int_slider("steps", 60, 10, 1000, 10),
+    }
+    return widgets.Explorer(render, controls, title="Optimizer race")
+
+
+# --- exercise checkers ---------------------------------------------------------
+
+def check_optimizer(optimizer: Any, keras_optimizer: Any, *, steps: int = 20) -> Feedback:
+    """Compare a learner's :class:`Optimizer` with a Keras optimizer on the valley, step by step."""
+    if not isinstance(optimizer, Optimizer):
+        return Feedback(False, [f"optimizer must be an instance of an Optimizer subclass, got "
+                                f"{type(optimizer).__name__}"])
+    track = SURFACES["valley"]
+    try:
+        ours = numpy_trajectory(optimizer, track.start, track.grad, steps)
+    except NotImplementedError:
+        return Feedback(False, ["your class does not define update(self, w, g, state, lr)"])
+    theirs = keras_trajectory(keras_optimizer, track.start, track.grad, steps)
+    diff = np.abs(ours - theirs).max(axis=1)
+    if np.all(diff < 1e-6):
+        return Feedback(True, [f"matches Keras for all {steps} steps (largest difference {diff.max():.1e})"])
+    first = int(np.argmax(diff >= 1e-6))
+    return check_array(ours, expected=theirs, name="trajectory", atol=1e-6,
+                       hint=f"the first step that differs is step {first}: "
+                            + ("check the update formula" if first == 1 else "check how the state is carried over"))
+
+
+def check_stable_learning_rate(answer: Any, curvature: float) -> Feedback:
+    """Check the largest stable gradient-descent learning rate, 2 / curvature, for f = curvature · w² / 2."""
+    from .exercises import check_scalar
+
+    curvature = check_float(curvature, "curvature", minimum=0.0, strict_minimum=True)
+    hint = ""
+    if isinstance(answer, (int, float)) and np.isclose(answer, 1 / curvature):
+        hint = "1/a reaches the minimum in one step; steps up to 2/a still shrink the error (they overshoot)"
+    return check_scalar(answer, expected=2 / curvature, name="largest stable learning rate", rtol=1e-3,
+                        hint=hint)

@@ -1,0 +1,268 @@
+"""Chapter 8, "Summary and future trends".
+
+Data and figures for the book's closing chapter:
+
+- :data:`CHAPTERS`: the book's map, one entry per chapter file with the section of
+  the source article it follows and its one-line idea; :func:`chapter_map_figure`
+  draws it, and :func:`toc_files` reads ``_toc.yml`` so the chapter can assert the
+  map is complete.
+- :data:`MILESTONES`: published models with their year and parameter count, each
+  with the BibTeX key of its source; :func:`scale_figure` plots them and
+  :func:`doubling_time` / :func:`fit_doubling_time` turn growth into a doubling time.
+- :func:`scale_explorer`: the interactive version of :func:`scale_figure`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import FancyBboxPatch
+
+from . import widgets
+from .exercises import Feedback, check_scalar
+from .plotting import PALETTE
+from .validation import check_float, check_int
+
+__all__ = [
+    "ChapterEntry",
+    "CHAPTERS",
+    "PARTS",
+    "toc_files",
+    "chapter_map_figure",
+    "Milestone",
+    "MILESTONES",
+    "milestone_table",
+    "doubling_time",
+    "fit_doubling_time",
+    "scale_figure",
+    "scale_explorer",
+    "bib_keys",
+    "check_doubling_time",
+]
+
+
+@dataclass(frozen=True)
+class ChapterEntry:
+    """One chapter: its file (as in ``_toc.yml``), part number, title and one-line idea."""
+
+    file: str
+    part: int
+    title: str
+    idea: str
+
+
+#: The nine parts, in the source article's order: (English title, the article's heading).
+PARTS: dict[int, tuple[str, str]] = {
+    1: ("Background", "背景介绍"),
+    2: ("Core concepts", "核心概念与联系"),
+    3: ("The core algorithm", "核心算法原理"),
+    4: ("The mathematics", "数学模型和公式"),
+    5: ("Project: handwritten digits", "项目实践"),
+    6: ("Applications", "实际应用场景"),
+    7: ("Tools and resources", "工具和资源推荐"),
+    8: ("Summary and future trends", "总结：未来发展趋势与挑战"),
+    9: ("FAQ", "附录：常见问题与解答"),
+}
+
+CHAPTERS: tuple[ChapterEntry, ...] = (
+    ChapterEntry("chapters/01_background", 1, "Background", "what deep learning is, and why it took off when it did"),
+    ChapterEntry("chapters/02_core_concepts", 2, "Core concepts", "neurons, layers, and features built from features"),
+    ChapterEntry("chapters/03_core_algorithm", 3, "Gradient descent and backpropagation",
+                 "how a network's weights are learned, derived and checked numerically"),
+    ChapterEntry("chapters/04_activations", 4, "Activation functions", "the non-linearity that makes depth useful"),
+    ChapterEntry("chapters/04_losses", 4, "Loss functions", "what 'wrong' means, in a number"),
+    ChapterEntry("chapters/04_optimizers", 4, "Optimizers", "how to step downhill: SGD, momentum, RMSprop, Adam"),
+    ChapterEntry("chapters/05_mnist_keras", 5, "Handwritten digits with Keras",
+                 "the article's program, run and explained line by line"),
+    ChapterEntry("chapters/06_applications", 6, "Applications", "images (CNNs), text (embeddings), sound (spectrograms)"),
+    ChapterEntry("chapters/07_tools", 7, "Tools and resources", "four Keras APIs, pretrained models, transfer learning"),
+    ChapterEntry("chapters/08_summary", 8, "Summary and future trends",
+                 "this map; scale, data, compute, security; where research is heading"),
+    ChapterEntry("chapters/09_learning_curves", 9, "FAQ 1: learning curves", "reading training and validation curves"),
+    ChapterEntry("chapters/09_choosing_models", 9, "FAQ 2: choosing a model", "matching the model to the data"),
+    ChapterEntry("chapters/09_improving_performance", 9, "FAQ 3: improving performance",
+                 "what actually moves the test score"),
+    ChapterEntry("chapters/09_security", 9, "FAQ 4: security", "adversarial examples, poisoning, privacy"),
+    ChapterEntry("chapters/09_overfitting", 9, "FAQ 5: overfitting", "regularization, dropout, early stopping"),
+    ChapterEntry("chapters/09_underfitting", 9, "FAQ 6: underfitting", "capacity, training time, features"),
+    ChapterEntry("chapters/09_data_needs", 9, "FAQ 7: data needs", "how accuracy grows with data, and what to do with little"),
+    ChapterEntry("chapters/09_compute_needs", 9, "FAQ 8: compute needs", "what training costs, and how to spend less"),
+)
+
+
+def toc_files(toc_path: str | Path) -> list[str]:
+    """The chapter files listed in a Jupyter Book ``_toc.yml`` (root and parts)."""
+    import yaml
+
+    path = Path(toc_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"toc_path {str(path)!r} is not a file")
+    toc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    files = [entry["file"] for part in toc.get("parts", []) for entry in part.get("chapters", [])]
+    return [f for f in files if f.startswith("chapters/")]
+
+
+def chapter_map_figure(chapters: Sequence[ChapterEntry] = CHAPTERS, *,
+                       title: str = "The book on one page: the source article's nine sections") -> plt.Figure:
+    """Nine boxes, one per part (3×3, in reading order), each listing its chapters' ideas."""
+    if not chapters or not all(isinstance(c, ChapterEntry) for c in chapters):
+        raise TypeError("chapters must be a non-empty sequence of ChapterEntry")
+    fig, ax = plt.subplots(figsize=(12, 8))
+    ax.set_xlim(0, 3)
+    ax.set_ylim(0, 3)
+    ax.set_axis_off()
+    for part, (name, _chinese) in PARTS.items():  # CJK fonts are not assumed: English only
+        row, col = divmod(part - 1, 3)
+        x0, y0 = col + 0.04, 2 - row + 0.04
+        color = PALETTE[(part - 1) % len(PALETTE)]
+        ax.add_patch(FancyBboxPatch((x0, y0), 0.92, 0.92, boxstyle="round,pad=0.0,rounding_size=0.04",
+                                    facecolor=color, alpha=0.15, edgecolor=color, lw=1.5))
+        ax.text(x0 + 0.04, y0 + 0.86, f"Part {part} · {name}", fontsize=12, weight="bold", va="top")
+        lines = []
+        for c in (c for c in chapters if c.part == part):
+            text = c.title if part == 9 else (f"{c.title}: {c.idea}" if part == 4 else c.idea)
+            lines.append("• " + _wrap(text, 34 if part != 9 else 60))
+        ax.text(x0 + 0.04, y0 + 0.72, "\n".join(lines), fontsize=10 if part in (4, 9) else 11.5, va="top",
+                linespacing=1.35)
+        if part < 9:
+            nrow, ncol = divmod(part, 3)
+            if nrow == row:
+                ax.annotate("", xy=(ncol + 0.04, y0 + 0.46), xytext=(x0 + 0.92, y0 + 0.46),
+                            arrowprops={"arrowstyle": "->", "color": "gray"})
+    ax.set_title(title, fontsize=13)
+    fig.tight_layout()
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n   ".join(lines)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A published model: name, publication year, parameter count, domain, source (BibTeX key)."""
+
+    name: str
+    year: int
+    params: float
+    domain: str
+    source: str
+
+
+#: Parameter counts as reported in each model's paper (ResNet-50's is Keras's count, Chapter 7).
+MILESTONES: tuple[Milestone, ...] = (
+    Milestone("LeNet-5", 1998, 6.0e4, "vision", "lecun1998gradient"),
+    Milestone("AlexNet", 2012, 6.0e7, "vision", "krizhevsky2012imagenet"),
+    Milestone("VGG-16", 2015, 1.38e8, "vision", "simonyan2015very"),
+    Milestone("ResNet-50", 2016, 2.56e7, "vision", "he2016deep"),
+    Milestone("Transformer (big)", 2017, 2.13e8, "language", "vaswani2017attention"),
+    Milestone("BERT-large", 2019, 3.4e8, "language", "devlin2019bert"),
+    Milestone("GPT-2", 2019, 1.5e9, "language", "radford2019language"),
+    Milestone("GPT-3", 2020, 1.75e11, "language", "brown2020language"),
+    Milestone("Chinchilla", 2022, 7.0e10, "language", "hoffmann2022training"),
+)
+
+
+def milestone_table(milestones: Sequence[Milestone] = MILESTONES) -> str:
+    """The milestones as aligned text lines (name, year, parameters, domain, source)."""
+    rows = [f"{'model':18s} {'year':>4s} {'parameters':>16s}  {'domain':8s} source"]
+    for m in milestones:
+        rows.append(f"{m.name:18s} {m.year:4d} {m.params:16,.0f}  {m.domain:8s} {m.source}")
+    return "\n".join(rows)
+
+
+def doubling_time(factor: float, years: float) -> float:
+    """Years per doubling for growth by ``factor`` over ``years``: ``years · ln 2 / ln factor``."""
+    factor = check_float(factor, "factor", minimum=1.0, strict_minimum=True)
+    years = check_float(years, "years", minimum=0.0, strict_minimum=True)
+    return years * math.log(2) / math.log(factor)
+
+
+def fit_doubling_time(milestones: Sequence[Milestone] = MILESTONES) -> float:
+    """Least-squares line through ``(year, log2 params)``; returns years per doubling (1 / slope)."""
+    if len(milestones) < 2:
+        raise ValueError("fit_doubling_time needs at least two milestones")
+    years = np.array([m.year for m in milestones], dtype=float)
+    if np.ptp(years) == 0:
+        raise ValueError("milestones must span more than one year")
+    slope, _ = np.polyfit(years, np.log2([m.params for m in milestones]), 1)
+    if slope <= 0:
+        raise ValueError("parameter counts do not grow over these milestones")
+    return float(1.0 / slope)
+
+
+def scale_figure(milestones: Sequence[Milestone] = MILESTONES, *, log: bool = True, start_year: int = 1995,
+                 title: str | None = None) -> plt.Figure:
+    """Parameter counts of published models against their year, with a fitted trend on log axes."""
+    start_year = check_int(start_year, "start_year", minimum=1950, maximum=2030)
+    shown = [m for m in milestones if m.year >= start_year]
+    if not shown:
+        raise ValueError(f"no milestones from {start_year} on")
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    colors = {"vision": PALETTE[0], "language": PALETTE[1]}
+    for domain, color in colors.items():
+        pts = [m for m in shown if m.domain == domain]
+        ax.scatter([m.year for m in pts], [m.params for m in pts], color=color, s=40, label=domain, zorder=3)
+    for m in shown:
+        ax.annotate(m.name, (m.year, m.params), fontsize=8, xytext=(4, 4), textcoords="offset points")
+    if log:
+        ax.set_yscale("log")
+        if len(shown) >= 2 and np.ptp([m.year for m in shown]) > 0:
+            years = np.array([m.year for m in shown], dtype=float)
+            slope, intercept = np.polyfit(years, np.log2([m.params for m in shown]), 1)
+            grid = np.linspace(years.min(), years.max(), 50)
+            ax.plot(grid, 2 ** (slope * grid + intercept), ls="--", color="gray",
+                    label=f"trend: doubling every {1 / slope:.1f} years")
+    ax.set_xlabel("year of publication")
+    ax.set_ylabel("parameters" + (" (log scale)" if log else ""))
+    ax.set_title(title or f"Published model sizes since {start_year}")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def scale_explorer(milestones: Sequence[Milestone] = MILESTONES) -> widgets.Explorer:
+    """Switch between log and linear axes and move the start year."""
+
+    def render(scale: str, start_year: int) -> plt.Figure:
+        return scale_figure(milestones, log=scale == "log", start_year=start_year)
+
+    controls = {
+        "scale": widgets.dropdown("vertical axis", ["log", "linear"], "log"),
+        "start_year": widgets.int_slider("from year", 1995, 1995, 2019),
+    }
+    return widgets.Explorer(render, controls, title="Model-size explorer")
+
+
+def bib_keys(bib_path: str | Path) -> set[str]:
+    """The entry keys defined in a BibTeX file."""
+    path = Path(bib_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"bib_path {str(path)!r} is not a file")
+    return set(re.findall(r"^@\w+\{([^,\s]+),", path.read_text(encoding="utf-8"), flags=re.M))
+
+
+def check_doubling_time(answer: Any, factor: float, years: float) -> Feedback:
+    """Check a doubling time; says so if the answer is the growth per year instead."""
+    expected = doubling_time(factor, years)
+    hint = ""
+    if isinstance(answer, (int, float)) and not isinstance(answer, bool) and answer > 0:
+        if math.isclose(answer, math.log2(factor) / years, rel_tol=1e-3):
+            hint = "that is doublings per year; the doubling time is its inverse"
+    return check_scalar(answer, expected=expected, name="doubling time (years)", rtol=1e-3, hint=hint)
+

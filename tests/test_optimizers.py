@@ -1,0 +1,182 @@
+"""helpers.optimizers: the six optimizers against Keras, schedules, race, digits loop, figures, checkers."""
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import optimizers as opt
+
+VALLEY = opt.SURFACES["valley"]
+ROSEN = opt.SURFACES["rosenbrock"]
+
+
+@pytest.mark.parametrize("name", opt.OPTIMIZERS)
+def test_each_optimizer_matches_keras_step_by_step(name):
+    ours = opt.numpy_trajectory(opt.make_optimizer(name, 0.001), ROSEN.start, ROSEN.grad, 15)
+    theirs = opt.keras_trajectory(opt.make_keras_optimizer(name, 0.001), ROSEN.start, ROSEN.grad, 15)
+    assert ours.shape == (16, 2)
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+
+
+def test_step_interface_and_state():
+    adam = opt.Adam(0.1)
+    w, b = np.ones((2, 2)), np.zeros(2)
+    new = adam.step([w, b], [np.ones((2, 2)), np.ones(2)])
+    assert len(new) == 2 and new[0].shape == (2, 2) and adam.iterations == 1
+    assert np.array_equal(w, np.ones((2, 2)))                     # inputs untouched
+    np.testing.assert_allclose(new[1], -0.1, rtol=1e-5)           # Adam's first step is about lr
+    assert set(adam.state[0]) == {"m", "v"}
+    assert opt.SGD(0.5).step([np.array([1.0])], [np.array([2.0])])[0][0] == 0.0
+    assert repr(opt.RMSprop(0.01)) == "RMSprop(learning_rate=0.01)"
+    with pytest.raises(NotImplementedError):
+        opt.Optimizer(0.1).step([np.zeros(1)], [np.zeros(1)])
+
+
+def test_bad_input_is_rejected_with_the_argument_name():
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        opt.SGD(0.0)
+    with pytest.raises(TypeError, match="learning_rate must be a number"):
+        opt.Adam("fast")
+    with pytest.raises(ValueError, match="momentum must be <= 1"):
+        opt.SGD(0.1, momentum=2.0)
+    with pytest.raises(TypeError, match="nesterov must be True or False"):
+        opt.SGD(0.1, momentum=0.9, nesterov=1)
+    with pytest.raises(ValueError, match="rho must be <= 1"):
+        opt.RMSprop(rho=1.5)
+    with pytest.raises(ValueError, match="beta_1 must be >= 0"):
+        opt.Adam(beta_1=-0.1)
+    with pytest.raises(ValueError, match="initial_accumulator_value must be >= 0"):
+        opt.Adagrad(initial_accumulator_value=-1)
+    sgd = opt.SGD(0.1)
+    with pytest.raises(TypeError, match="params and grads must be lists"):
+        sgd.step(np.zeros(2), np.zeros(2))
+    with pytest.raises(ValueError, match="params and grads must have the same length"):
+        sgd.step([np.zeros(2)], [])
+    with pytest.raises(ValueError, match="each gradient must have its parameter's shape"):
+        sgd.step([np.zeros(2)], [np.zeros(3)])
+    with pytest.raises(ValueError, match="grads contains NaN"):
+        sgd.step([np.zeros(1)], [np.array([np.nan])])
+    adam = opt.Adam()
+    adam.step([np.zeros(1)], [np.ones(1)])
+    with pytest.raises(ValueError, match="used with 1 parameters, now 2"):
+        adam.step([np.zeros(1), np.zeros(1)], [np.ones(1), np.ones(1)])
+    with pytest.raises(ValueError, match="unknown optimizer 'lion'"):
+        opt.make_optimizer("lion", 0.1)
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        opt.make_keras_optimizer("lion", 0.1)
+    with pytest.raises(TypeError, match="optimizer must be an Optimizer"):
+        opt.numpy_trajectory("sgd", [0.0], VALLEY.grad, 1)
+    with pytest.raises(TypeError, match="grad_fn must be callable"):
+        opt.numpy_trajectory(opt.SGD(0.1), [0.0], None, 1)
+    with pytest.raises(TypeError, match="optimizer must be a keras optimizer"):
+        opt.keras_trajectory(opt.SGD(0.1), [0.0], VALLEY.grad, 1)
+    with pytest.raises(ValueError, match="steps must be >= 0"):
+        opt.numpy_trajectory(opt.SGD(0.1), [0.0, 0.0], VALLEY.grad, -1)
+
+
+def test_schedules_match_keras_and_drive_the_optimizer():
+    pairs = [
+        (opt.step_decay(0.1, 0.5, 10), keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5, staircase=True)),
+        (opt.exponential_decay(0.1, 0.5, 10), keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)),
+        (opt.cosine_decay(0.1, 30, alpha=0.1), keras.optimizers.schedules.CosineDecay(0.1, 30, alpha=0.1)),
+    ]
+    for ours, theirs in pairs:
+        for t in range(0, 40, 3):
+            assert ours(t) == pytest.approx(float(theirs(t)), abs=1e-6)
+    sgd = opt.SGD(opt.step_decay(1.0, 0.5, 1))
+    assert sgd.current_learning_rate() == 1.0
+    sgd.step([np.zeros(1)], [np.ones(1)])
+    assert sgd.current_learning_rate() == 0.5
+    ours = opt.numpy_trajectory(opt.RMSprop(opt.cosine_decay(0.01, 10)), ROSEN.start, ROSEN.grad, 10)
+    theirs = opt.keras_trajectory(keras.optimizers.RMSprop(keras.optimizers.schedules.CosineDecay(0.01, 10)),
+                                  ROSEN.start, ROSEN.grad, 10)
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+    with pytest.raises(ValueError, match="rate must be <= 1"):
+        opt.step_decay(0.1, 2.0, 10)
+    with pytest.raises(ValueError, match="decay_steps must be >= 1"):
+        opt.exponential_decay(0.1, 0.5, 0)
+    with pytest.raises(ValueError, match="initial must be > 0"):
+        opt.cosine_decay(0.0, 10)
+
+
+def test_surfaces_gradients_and_race():
+    for surface in opt.SURFACES.values():
+        w = np.array([0.3, -0.7])
+        h = 1e-6
+        numeric = [(surface.f(w + h * e) - surface.f(w - h * e)) / (2 * h) for e in np.eye(2)]
+        np.testing.assert_allclose(surface.grad(w), numeric, rtol=1e-5)
+        np.testing.assert_allclose(surface.grad(np.array(surface.minimum)), 0.0, atol=1e-12)
+    paths = opt.race("valley", ["sgd", "adam"], steps=20)
+    assert set(paths) == {"sgd", "adam"} and paths["sgd"].shape == (21, 2)
+    diverged = opt.race("valley", ["sgd"], steps=200, lr_scale=2.0)["sgd"]
+    assert len(diverged) < 201 and np.abs(diverged).max() <= 1e3
+    with pytest.raises(ValueError, match="unknown surface"):
+        opt.race("bowl")
+    with pytest.raises(ValueError, match="lr_scale must be > 0"):
+        opt.race("valley", lr_scale=0)
+
+
+def test_train_digits_mlp_is_reproducible_and_learns():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 6))
+    labels = np.argmax(x[:, :3], axis=1)
+    a = opt.train_digits_mlp(x, labels, opt.Adam(0.05), epochs=20, hidden=8, x_val=x, labels_val=labels)
+    b = opt.train_digits_mlp(x, labels, opt.Adam(0.05), epochs=20, hidden=8, x_val=x, labels_val=labels)
+    assert np.array_equal(a["loss"], b["loss"]) and a["loss"][-1] < a["loss"][0]
+    assert set(a) == {"loss", "val_accuracy"} and a["val_accuracy"][-1] > 0.6
+    with pytest.raises(TypeError, match="optimizer must be an Optimizer"):
+        opt.train_digits_mlp(x, labels, "adam")
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        opt.train_digits_mlp(x, labels, opt.SGD(0.1), batch_size=0)
+
+
+def test_figures_have_titles_and_labels():
+    paths = opt.race("saddle", ["adam"], steps=5)
+    hist = {"adam": {"loss": np.array([1.0, 0.5]), "val_accuracy": np.array([0.5, 0.7])}}
+    figs = [opt.plot_race("saddle", paths), opt.plot_races({"saddle": paths, "valley": paths}),
+            opt.plot_digits_curves(hist), opt.plot_schedules({"cos": opt.cosine_decay(0.1, 10)}, 10),
+            opt.race_figure("valley", ["sgd"], 1.0, 10), opt.race_figure("valley", [], 1.0, 10)]
+    for fig in figs:
+        assert isinstance(fig, plt.Figure)
+        for ax in fig.axes:
+            assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    with pytest.raises(TypeError, match="paths must be a non-empty dict"):
+        opt.plot_race("valley", {})
+    with pytest.raises(TypeError, match="results must be a non-empty dict"):
+        opt.plot_races({})
+    with pytest.raises(TypeError, match="histories must be a non-empty dict"):
+        opt.plot_digits_curves({})
+    with pytest.raises(TypeError, match="schedules must be a non-empty dict"):
+        opt.plot_schedules({}, 10)
+
+
+def test_race_explorer_renders_its_default_view():
+    explorer = opt.race_explorer()
+    assert explorer.png.startswith(b"\x89PNG")
+    assert explorer.values()["names"] == opt.OPTIMIZERS
+
+
+def test_checkers():
+    assert opt.check_optimizer(opt.Adam(0.01), keras.optimizers.Adam(0.01), steps=5)
+    wrong = opt.check_optimizer(opt.SGD(0.02), keras.optimizers.SGD(0.01), steps=5)
+    assert not wrong and "step 1" in str(wrong)
+    assert not opt.check_optimizer("adam", keras.optimizers.Adam(0.01))
+
+    class Empty(opt.Optimizer):
+        pass
+
+    assert "update" in str(opt.check_optimizer(Empty(0.1), keras.optimizers.SGD(0.1)))
+    assert opt.check_stable_learning_rate(0.5, curvature=4)
+    half = opt.check_stable_learning_rate(0.25, curvature=4)
+    assert not half and "2/a" in str(half)
+    with pytest.raises(ValueError, match="curvature must be > 0"):
+        opt.check_stable_learning_rate(0.5, curvature=0)
+
+
+def test_tables_cover_every_surface_and_optimizer():
+    assert all(isinstance(s, opt.Surface) for s in opt.SURFACES.values())
+    for surface in opt.SURFACES:
+        assert set(opt.RACE_LEARNING_RATES[surface]) == set(opt.OPTIMIZERS)
+    assert set(opt.DIGITS_LEARNING_RATES) == set(opt.OPTIMIZERS)
+    assert all(rate > 0 for rate in opt.DIGITS_LEARNING_RATES.values())

@@ -1,0 +1,93 @@
+"""Unit tests for helpers.summary (chapter 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers import summary as sm
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_chapter_map_matches_the_toc():
+    assert [c.file for c in sm.CHAPTERS] == sm.toc_files(ROOT / "_toc.yml")
+    assert set(sm.PARTS) == {c.part for c in sm.CHAPTERS} == set(range(1, 10))
+
+
+def test_toc_files_bad_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match="toc_path"):
+        sm.toc_files(tmp_path / "missing.yml")
+    empty = tmp_path / "toc.yml"
+    empty.write_text("", encoding="utf-8")
+    assert sm.toc_files(empty) == []
+
+
+def test_chapter_map_figure():
+    fig = sm.chapter_map_figure()
+    assert isinstance(fig, plt.Figure) and fig.axes[0].get_title()
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert all(f"Part {p}" in texts for p in range(1, 10))
+    with pytest.raises(TypeError, match="chapters"):
+        sm.chapter_map_figure([])
+
+
+def test_milestones_are_sourced():
+    keys = sm.bib_keys(ROOT / "references.bib")
+    assert all(m.source in keys for m in sm.MILESTONES)
+    assert all(m.params > 0 and 1990 < m.year < 2030 for m in sm.MILESTONES)
+    table = sm.milestone_table()
+    assert "GPT-3" in table and "175,000,000,000" in table
+
+
+def test_bib_keys(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a2020x,\n title={t}}\n@misc{b2019y,\n}\n", encoding="utf-8")
+    assert sm.bib_keys(bib) == {"a2020x", "b2019y"}
+    with pytest.raises(FileNotFoundError, match="bib_path"):
+        sm.bib_keys(tmp_path / "none.bib")
+
+
+def test_doubling_time():
+    assert sm.doubling_time(8, 3) == pytest.approx(1.0)
+    assert sm.doubling_time(2, 5) == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="factor"):
+        sm.doubling_time(1.0, 3)
+    with pytest.raises(ValueError, match="years"):
+        sm.doubling_time(4, 0)
+    with pytest.raises(TypeError, match="factor"):
+        sm.doubling_time("4", 2)
+
+
+def test_fit_doubling_time():
+    points = [sm.Milestone("a", 2000, 1.0, "vision", "k"), sm.Milestone("b", 2004, 16.0, "vision", "k")]
+    assert sm.fit_doubling_time(points) == pytest.approx(1.0)
+    assert 0.5 < sm.fit_doubling_time() < 2.0
+    with pytest.raises(ValueError, match="at least two"):
+        sm.fit_doubling_time(points[:1])
+    with pytest.raises(ValueError, match="more than one year"):
+        sm.fit_doubling_time([points[0], points[0]])
+    with pytest.raises(ValueError, match="do not grow"):
+        sm.fit_doubling_time([sm.Milestone("a", 2000, 16.0, "v", "k"), sm.Milestone("b", 2004, 1.0, "v", "k")])
+
+
+def test_scale_figure_and_explorer():
+    fig = sm.scale_figure()
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    assert sm.scale_figure(log=False, start_year=2015).axes[0].get_yscale() == "linear"
+    with pytest.raises(ValueError, match="no milestones"):
+        sm.scale_figure(start_year=2029)
+    with pytest.raises(ValueError, match="start_year"):
+        sm.scale_figure(start_year=1900)
+    assert sm.scale_explorer().png.startswith(b"\x89PNG")
+
+
+def test_check_doubling_time():
+    assert sm.check_doubling_time(1.0, 8, 3)
+    assert not sm.check_doubling_time(1.0, 2 ** 6, 3)   # 6 doublings in 3 years: 0.5 years each
+    per_year = sm.check_doubling_time(2.0, 2 ** 6, 3)
+    assert not per_year and "doublings per year" in str(per_year)
+    assert not sm.check_doubling_time("one", 8, 3)
