@@ -128,3 +128,14 @@ def test_instructor_guide_matches_the_chapters():
     text = instructor_table.GUIDE.read_text(encoding="utf-8")
     block = text.split(instructor_table.START, 1)[1].split(instructor_table.END, 1)[0]
     assert block.strip() == instructor_table.generated().strip(), "run `make sync`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_ends_with_its_quiz(path):
+    expected = sync_notebooks.quiz_source(path)
+    assert expected is not None, f"write quizzes/{path.stem.split('_', 1)[1]}.yml"
+    cells = load(path)["cells"]
+    quiz_cells = [c for c in cells if "quiz" in c["metadata"].get("tags", [])]
+    assert len(quiz_cells) == 1 and text(quiz_cells[0]) == expected, "run `make sync`"
+    position = cells.index(quiz_cells[0])
+    assert text(cells[position + 1]).startswith("## Further reading"), "the quiz goes just before Further reading"
