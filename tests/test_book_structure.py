@@ -139,3 +139,9 @@ def test_chapter_ends_with_its_quiz(path):
     assert len(quiz_cells) == 1 and text(quiz_cells[0]) == expected, "run `make sync`"
     position = cells.index(quiz_cells[0])
     assert text(cells[position + 1]).startswith("## Further reading"), "the quiz goes just before Further reading"
+
+
+def test_every_glossary_term_is_linked_where_it_first_appears():
+    import link_glossary
+
+    assert link_glossary.run(check=True) == [], "run `python tools/link_glossary.py`"

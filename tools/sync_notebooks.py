@@ -116,7 +116,9 @@ def main(argv: list[str]) -> int:
     for p in changed:
         print(f"synced {p.relative_to(ROOT)}")
     import instructor_table
+    import link_glossary
 
+    link_glossary.run(check=False)
     if instructor_table.sync():
         print("synced instructor_guide.md")
     # The landing page's chapter map is drawn by code (helpers.background), like every figure.
