@@ -49,3 +49,18 @@ def test_choice_and_length():
         check_choice("c", "mode", ["a", "b"])
     with pytest.raises(ValueError, match="same length"):
         check_same_length(np.ones(2), np.ones(3), "x", "y")
+
+
+def test_features_labels():
+    from helpers.validation import check_features_labels
+
+    x, y = check_features_labels([[0, 1], [1, 0]], np.array([0, 1]))
+    assert x.dtype == np.float32 and y.tolist() == [0, 1]
+    with pytest.raises(TypeError, match="integer class labels"):
+        check_features_labels(np.ones((2, 2)), np.array([0.5, 1.0]))
+    with pytest.raises(ValueError, match="same length"):
+        check_features_labels(np.ones((2, 2)), np.array([0]))
+    with pytest.raises(ValueError, match="x is empty"):
+        check_features_labels(np.ones((0, 2)), np.array([], dtype=int))
+    with pytest.raises(ValueError, match="dimension"):
+        check_features_labels(np.ones(3), np.array([0, 1, 2]))

@@ -32,8 +32,10 @@ def main(argv: list[str]) -> int:
     config["bibtex_bibfiles"] = [str(ROOT / "references.bib")]
     local = config.get("sphinx", {}).get("local_extensions") or {}
     config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in local.items()}
-    toc = {"format": "jb-book", "root": "intro",
-           "parts": [{"caption": "Preview", "chapters": [{"file": e} for e in entries + ["glossary", "references"]]}]}
+    # The first chapter is the root: the landing page links every chapter, so it would only
+    # build cleanly with all of them.
+    toc = {"format": "jb-book", "root": entries[0],
+           "parts": [{"caption": "Preview", "chapters": [{"file": e} for e in entries[1:] + ["glossary", "references"]]}]}
     (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True), encoding="utf-8")
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--path-output", str(out),

@@ -28,7 +28,7 @@ import numpy as np
 
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
-from .validation import as_array, check_choice, check_int, check_same_length
+from .validation import as_array, check_choice, check_int, check_same_length, check_features_labels
 
 __all__ = [
     "MODELS",
@@ -51,15 +51,7 @@ __all__ = [
 MODELS: tuple[str, ...] = ("majority", "logistic", "dense", "cnn")
 
 
-def _check_xy(x: Any, y: Any, name_x: str, name_y: str) -> tuple[np.ndarray, np.ndarray]:
-    x = as_array(x, name_x, ndim=2, dtype="float32")
-    y = as_array(y, name_y, ndim=1, dtype=None)
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"{name_y} must hold integer class labels, got dtype {y.dtype}")
-    check_same_length(x, y, name_x, name_y)
-    if len(x) == 0:
-        raise ValueError(f"{name_x} is empty")
-    return x, y
+_check_xy = check_features_labels  # shared check, see helpers.validation
 
 
 def majority_baseline(y_train: Any, y_eval: Any) -> float:

@@ -26,7 +26,7 @@ import numpy as np
 from . import widgets
 from .exercises import Feedback
 from .plotting import PALETTE, plot_history
-from .validation import as_array, check_choice, check_float, check_int, check_same_length
+from .validation import as_array, check_choice, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
     "VERDICTS",
@@ -54,15 +54,7 @@ def to_inputs(images: Any) -> np.ndarray:
     return images.reshape(len(images), -1).astype("float32") / 255
 
 
-def _check_xy(x: Any, y: Any, name_x: str, name_y: str) -> tuple[np.ndarray, np.ndarray]:
-    x = as_array(x, name_x, ndim=2, dtype="float32")
-    y = as_array(y, name_y, ndim=1, dtype=None)
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"{name_y} must hold integer class labels, got dtype {y.dtype}")
-    check_same_length(x, y, name_x, name_y)
-    if len(x) == 0:
-        raise ValueError(f"{name_x} is empty")
-    return x, y
+_check_xy = check_features_labels  # shared check, see helpers.validation
 
 
 def train_curves(

@@ -27,7 +27,7 @@ import numpy as np
 from . import widgets
 from .exercises import Feedback, check_array
 from .plotting import PALETTE
-from .validation import as_array, check_float, check_int, check_same_length
+from .validation import as_array, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
     "train_model",
@@ -48,13 +48,7 @@ __all__ = [
 
 
 def _check_xy(x: Any, y: Any, name_x: str = "x", name_y: str = "y") -> tuple[np.ndarray, np.ndarray]:
-    x = as_array(x, name_x, ndim=2, dtype="float32")
-    y = as_array(y, name_y, ndim=1, dtype=None)
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"{name_y} must hold integer class labels, got dtype {y.dtype}")
-    check_same_length(x, y, name_x, name_y)
-    if len(x) == 0:
-        raise ValueError(f"{name_x} is empty")
+    x, y = check_features_labels(x, y, name_x, name_y)
     if x.min() < 0.0 or x.max() > 1.0:
         raise ValueError(f"{name_x} must hold pixel values scaled to [0, 1]")
     return x, y

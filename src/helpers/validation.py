@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_array", "check_int", "check_float", "check_choice", "check_same_length"]
+__all__ = ["as_array", "check_int", "check_float", "check_choice", "check_same_length", "check_features_labels"]
 
 
 def _type_name(value: Any) -> str:
@@ -120,3 +120,19 @@ def check_same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) ->
     """Check that two arrays have the same number of rows (examples)."""
     if len(a) != len(b):
         raise ValueError(f"{name_a} and {name_b} must have the same length, got {len(a)} and {len(b)}")
+
+
+def check_features_labels(x: Any, y: Any, name_x: str = "x", name_y: str = "y") -> tuple[np.ndarray, np.ndarray]:
+    """Check a design matrix and its integer labels: ``x`` of shape (n, features), ``y`` of shape (n,).
+
+    Returns ``x`` as float32 and ``y`` unchanged; raises a clear error for a wrong rank,
+    non-integer labels, different lengths or no examples.
+    """
+    x = as_array(x, name_x, ndim=2, dtype="float32")
+    y = as_array(y, name_y, ndim=1, dtype=None)
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"{name_y} must hold integer class labels, got dtype {y.dtype}")
+    check_same_length(x, y, name_x, name_y)
+    if len(x) == 0:
+        raise ValueError(f"{name_x} is empty")
+    return x, y
