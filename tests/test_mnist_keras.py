@@ -108,3 +108,15 @@ def test_checkers_accept_reference_and_reject_typical_mistakes():
     assert not unscaled and "divide by 255" in str(unscaled)
     assert "flatten" in str(ch.check_preprocessed(np.zeros((4, 28, 28), np.float32), y, n=4))
     assert "one-hot" in str(ch.check_preprocessed(x, np.array([0, 1, 2, 3]), n=4))
+
+
+def test_sparse_and_fashion_checkers():
+    assert ch.check_sparse_loss(0.25731, 0.25730)
+    off = ch.check_sparse_loss(0.31, 0.25)
+    assert not off and "off by +0.06" in str(off) and "same model" in str(off)
+    assert "number" in str(ch.check_sparse_loss(0.2, "0.2"))
+    assert ch.check_fashion_accuracy(0.87, 0.98)
+    assert "between 0 and 1" in str(ch.check_fashion_accuracy(87.0, 0.98))
+    assert "preprocessing" in str(ch.check_fashion_accuracy(0.3, 0.98))
+    assert "not below" in str(ch.check_fashion_accuracy(0.99, 0.98))
+    assert "number" in str(ch.check_fashion_accuracy(None, 0.98))

@@ -36,6 +36,8 @@ __all__ = [
     "retraining_panel",
     "check_param_count",
     "check_preprocessed",
+    "check_sparse_loss",
+    "check_fashion_accuracy",
 ]
 
 #: Optimizers offered by the retraining panel (Keras names).
@@ -250,3 +252,42 @@ def check_preprocessed(x: Any, y: Any, *, n: int, num_classes: int = 10) -> Feed
     if problems:
         return Feedback(False, problems)
     return Feedback(True, [f"images {x.shape} float32 in [0, 1]; labels {y.shape} one-hot"])
+
+
+def check_sparse_loss(sparse_loss: Any, categorical_loss: Any) -> Feedback:
+    """Check that the sparse loss (integer labels) equals the categorical loss (one-hot labels).
+
+    Both are the mean of ``-log p(true class)`` over the same images, so they must agree
+    to float32 precision when computed from the same model.
+    """
+    if isinstance(categorical_loss, bool) or not isinstance(categorical_loss, (int, float, np.integer, np.floating)):
+        return Feedback(False, [f"categorical_loss should be a number, got {type(categorical_loss).__name__}"])
+    return check_scalar(sparse_loss, expected=float(categorical_loss), name="sparse categorical loss",
+                        rtol=1e-4, atol=1e-4,
+                        hint="compute both losses with the same model on the same test images: "
+                             "integer labels for the sparse loss, one-hot labels for the categorical one")
+
+
+def check_fashion_accuracy(fashion_accuracy: Any, mnist_accuracy: Any) -> Feedback:
+    """Check a Fashion-MNIST test accuracy for the chapter's dense network.
+
+    Expected: a probability, clearly above chance (0.1), and below the same network's
+    MNIST accuracy, since clothes are harder to tell apart than digits.
+    """
+    problems: list[str] = []
+    for name, value in (("fashion_accuracy", fashion_accuracy), ("mnist_accuracy", mnist_accuracy)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            return Feedback(False, [f"{name} should be a number, got {type(value).__name__}"])
+        if not 0.0 <= float(value) <= 1.0:
+            problems.append(f"{name} is {float(value):g}: an accuracy lies between 0 and 1 "
+                            "(did you pass the loss, or a percentage?)")
+    if problems:
+        return Feedback(False, problems)
+    fashion, mnist = float(fashion_accuracy), float(mnist_accuracy)
+    if fashion <= 0.5:
+        return Feedback(False, [f"Fashion-MNIST accuracy {fashion:.3f} is far below what this network reaches "
+                                "(about 0.85 or more): check the preprocessing (scale to [0, 1]) and the labels"])
+    if fashion >= mnist:
+        return Feedback(False, [f"Fashion-MNIST accuracy {fashion:.3f} is not below MNIST's {mnist:.3f}: "
+                                "are both measured on their own test sets?"])
+    return Feedback(True, [f"Fashion-MNIST {fashion:.3f} < MNIST {mnist:.3f}: clothes are harder than digits"])
