@@ -263,3 +263,45 @@ def test_check_pooled_and_accuracy():
     averaged = app.check_pooled(m.reshape(2, 2, 2, 2).mean(axis=(1, 3)), m)
     assert not averaged and "averages" in str(averaged)
     assert app.check_accuracy(0.9004, 0.9) and not app.check_accuracy(0.8, 0.9)
+
+
+def _negate(texts, ys):
+    pairs = [(t.replace(" was ", " was not ", 1), 1 - y) for t, y in zip(texts, ys) if " was " in t]
+    return [p[0] for p in pairs], np.array([p[1] for p in pairs])
+
+
+def test_check_negated_accepts_reference_and_rejects_typical_mistakes():
+    texts, labels = app.make_corpus(40, seed=0)
+    neg, y_neg = _negate(texts, labels)
+    assert len(neg) > 5
+    good = app.check_negated(neg, y_neg, texts, labels)
+    assert good, str(good)
+    assert app.check_negated(neg[::-1], y_neg[::-1], texts, labels)      # order does not matter
+    unflipped = app.check_negated(neg, 1 - y_neg, texts, labels)
+    assert not unflipped and "original label" in str(unflipped)
+    no_not = [t.replace(" was not ", " was ", 1) for t in neg]
+    missing_not = app.check_negated(no_not, y_neg, texts, labels)
+    assert not missing_not and "no 'not'" in str(missing_not)
+    assert not app.check_negated(neg[:-3], y_neg[:-3], texts, labels)
+    assert "expected" in str(app.check_negated(neg[:-3], y_neg[:-3], texts, labels))
+    mismatch = app.check_negated(neg, y_neg[:-1], texts, labels)
+    assert not mismatch and "one label per sentence" in str(mismatch)
+    assert not app.check_negated("the film was not good", [0], texts, labels)
+
+
+def test_check_noise_accuracies_accepts_reference_and_rejects_typical_mistakes():
+    levels = [0.05, 0.3, 1.0]
+    good = app.check_noise_accuracies(levels, [0.96, 0.34, 0.33])
+    assert good and "chance" in str(good)
+    percent = app.check_noise_accuracies(levels, [96, 34, 33])
+    assert not percent and "percentages" in str(percent)
+    loss = app.check_noise_accuracies(levels, [0.12, 2.5, 4.0])
+    assert not loss and "between 0 and 1" in str(loss)
+    low_loss = app.check_noise_accuracies(levels, [0.1, 0.05, 0.05])
+    assert not low_loss and "evaluate(...)[0]" in str(low_loss)
+    rising = app.check_noise_accuracies(levels, [0.85, 0.9, 0.95])
+    assert not rising and "rises" in str(rising)
+    flat = app.check_noise_accuracies(levels, [0.96, 0.95, 0.95])
+    assert not flat and "noise=level" in str(flat)
+    assert "one accuracy per level" in str(app.check_noise_accuracies(levels, [0.9, 0.3]))
+    assert not app.check_noise_accuracies([1.0, 0.3, 0.05], [0.33, 0.34, 0.96])

@@ -91,3 +91,16 @@ def test_check_doubling_time():
     per_year = sm.check_doubling_time(2.0, 2 ** 6, 3)
     assert not per_year and "doublings per year" in str(per_year)
     assert not sm.check_doubling_time("one", 8, 3)
+
+
+def test_check_tokens_per_param_accepts_reference_and_rejects_typical_mistakes():
+    assert sm.check_tokens_per_param(1.4e12 / 70e9, 1.4e12, 70e9)
+    assert sm.check_tokens_per_param(1.7, 300e9, 175e9)            # rounded to one decimal
+    inverse = sm.check_tokens_per_param(175e9 / 300e9, 300e9, 175e9)
+    assert not inverse and "parameters per token" in str(inverse)
+    units = sm.check_tokens_per_param(1.4e9 / 70e9, 1.4e12, 70e9)
+    assert not units and "units" in str(units)
+    assert not sm.check_tokens_per_param(2.5, 300e9, 175e9)
+    assert not sm.check_tokens_per_param("20", 1.4e12, 70e9)
+    with pytest.raises(ValueError):
+        sm.check_tokens_per_param(1.0, 1e9, 0)

@@ -155,3 +155,27 @@ def test_check_dense_params():
     with pytest.raises(ValueError, match="units"):
         tl.check_dense_params(1, 3, 0)
     plt.close("all")
+
+
+def test_check_loop_accuracy_accepts_reference_and_rejects_typical_mistakes():
+    assert tl.check_loop_accuracy(0.71234, 0.71236)
+    after = tl.check_loop_accuracy(0.80, 0.71)
+    assert not after and "before its update" in str(after)
+    unweighted = tl.check_loop_accuracy(0.70, 0.71)
+    assert not unweighted and "weighting by batch size" in str(unweighted)
+    count = tl.check_loop_accuracy(712, 0.712)
+    assert not count and "divide the number of correct" in str(count)
+    assert not tl.check_loop_accuracy("0.71", 0.71)
+    with pytest.raises(ValueError):
+        tl.check_loop_accuracy(0.5, 1.5)
+
+
+def test_check_head_params_accepts_reference_and_rejects_typical_mistakes():
+    assert tl.check_head_params(1_281_000, features=1280, classes=1000)
+    weights_only = tl.check_head_params(1_280_000, features=1280, classes=1000)
+    assert not weights_only and "bias" in str(weights_only)
+    negative = tl.check_head_params(-1_281_000, features=1280, classes=1000)
+    assert not negative and "subtract" in str(negative)
+    whole = tl.check_head_params(3_538_984, features=1280, classes=1000)
+    assert not whole and "more than the head" in str(whole)
+    assert "off by" in str(tl.check_head_params(1_281_001, features=1280, classes=1000))

@@ -75,6 +75,8 @@ __all__ = [
     "check_feature_map",
     "check_pooled",
     "check_accuracy",
+    "check_negated",
+    "check_noise_accuracies",
 ]
 
 # --- images ------------------------------------------------------------------
@@ -691,3 +693,82 @@ def check_pooled(answer: Any, feature_map: Any, size: int = 2) -> Feedback:
 def check_accuracy(answer: Any, expected: float) -> Feedback:
     """Check an accuracy the learner computed (within 0.001)."""
     return check_scalar(answer, expected=expected, name="accuracy", atol=1e-3, rtol=0)
+
+
+def check_negated(neg_texts: Any, neg_labels: Any, texts: Sequence[str], labels: Any) -> Feedback:
+    """Check negated copies of ``texts``: the first " was " becomes " was not " and the label flips.
+
+    Every sentence of ``texts`` that contains " was " must have exactly one copy (in any order).
+    """
+    if isinstance(neg_texts, str) or not isinstance(neg_texts, Sequence):
+        return Feedback(False, [f"the negated sentences should be a list of strings, got {type(neg_texts).__name__}"])
+    neg_labels = np.asarray(neg_labels).ravel()
+    if len(neg_texts) != len(neg_labels):
+        return Feedback(False, [f"{len(neg_texts)} negated sentences but {len(neg_labels)} labels: "
+                                "there must be one label per sentence"])
+    labels = np.asarray(labels).ravel()
+    expected = Counter((t.replace(" was ", " was not ", 1), 1 - int(y))
+                       for t, y in zip(texts, labels) if " was " in t)
+    got = Counter((str(t), int(y)) for t, y in zip(neg_texts, neg_labels))
+    if got == expected:
+        return Feedback(True, [f"{len(neg_texts)} negated sentences, each with 'was not' and the opposite label"])
+    problems = [f"{len(neg_texts)} negated sentences, expected {sum(expected.values())} "
+                "(one for every sentence that contains ' was ')"] if len(neg_texts) != sum(expected.values()) else []
+    expected_texts = Counter(t for t, _ in expected.elements())
+    got_texts = Counter(t for t, _ in got.elements())
+    unflipped = sum(((Counter((t, 1 - y) for t, y in expected.elements())) & got).values())
+    if unflipped:
+        problems.append(f"{unflipped} sentences keep their original label: 'was not great' is negative, "
+                        "so each negated copy gets the opposite label (1 - y)")
+    without_not = [t for t in got_texts if " not " not in f" {t} "]
+    if without_not:
+        problems.append(f"{len(without_not)} sentences contain no 'not', e.g. {without_not[0]!r}: "
+                        "insert it after 'was'")
+    wrong_text = sum((got_texts - expected_texts).values())
+    if wrong_text and not without_not:
+        example = next(iter(got_texts - expected_texts))
+        problems.append(f"{wrong_text} sentences are not the expected negations, e.g. {example!r}: replace only "
+                        "the first ' was ' with ' was not ' (spaces included, so 'wasn't' etc. are untouched)")
+    missing = sum((expected_texts - got_texts).values())
+    if missing and len(neg_texts) == sum(expected.values()) and not wrong_text:
+        problems.append(f"{missing} expected sentences are missing and others are repeated")
+    if not problems:
+        problems.append("the negated sentences or their labels do not match the originals")
+    return Feedback(False, problems)
+
+
+def check_noise_accuracies(levels: Any, accuracies: Any, *, classes: int = len(AUDIO_CLASSES)) -> Feedback:
+    """Check accuracies measured at increasing noise levels: fractions, high at low noise, falling with noise."""
+    try:
+        levels = np.asarray(levels, dtype=float).ravel()
+        acc = np.asarray(accuracies, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return Feedback(False, ["levels and accuracies should be lists of numbers"])
+    if len(levels) != len(acc):
+        return Feedback(False, [f"{len(levels)} noise levels but {len(acc)} accuracies: one accuracy per level"])
+    if len(acc) < 2:
+        return Feedback(False, ["measure at least two noise levels to see a trend"])
+    if np.any(np.diff(levels) <= 0):
+        return Feedback(False, ["list the noise levels in increasing order, with their accuracies in the same order"])
+    if not np.all(np.isfinite(acc)):
+        return Feedback(False, ["some accuracies are NaN or infinite"])
+    if acc.max() > 1:
+        hint = "percentages? give fractions between 0 and 1" if acc.max() <= 100 else ""
+        return Feedback(False, [f"accuracies go up to {acc.max():g}; an accuracy is between 0 and 1"]
+                        + ([hint] if hint else []))
+    problems = []
+    chance = 1 / classes
+    if acc[0] < 0.8:
+        problems.append(f"accuracy at the lowest noise ({levels[0]:g}) is {acc[0]:.2f}, but the model scores "
+                        "about 0.95 at its training noise level: did you take evaluate(...)[0] (the loss) "
+                        "instead of [1], or forget the spectrogram or its channel axis [..., None]?")
+    if acc[-1] > acc[0]:
+        problems.append(f"accuracy rises from {acc[0]:.2f} to {acc[-1]:.2f} as the noise grows: "
+                        "check that each accuracy belongs to its level")
+    elif acc[-1] > 0.8:
+        problems.append(f"accuracy at noise {levels[-1]:g} is still {acc[-1]:.2f}: did you pass noise=level "
+                        "to make_audio_dataset?")
+    if problems:
+        return Feedback(False, problems)
+    return Feedback(True, [f"accuracy falls from {acc[0]:.2f} at noise {levels[0]:g} to {acc[-1]:.2f} at "
+                           f"{levels[-1]:g} (chance is {chance:.2f})"])

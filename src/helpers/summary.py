@@ -45,6 +45,7 @@ __all__ = [
     "scale_explorer",
     "bib_keys",
     "check_doubling_time",
+    "check_tokens_per_param",
 ]
 
 
@@ -266,3 +267,18 @@ def check_doubling_time(answer: Any, factor: float, years: float) -> Feedback:
             hint = "that is doublings per year; the doubling time is its inverse"
     return check_scalar(answer, expected=expected, name="doubling time (years)", rtol=1e-3, hint=hint)
 
+
+
+def check_tokens_per_param(answer: Any, tokens: float, params: float) -> Feedback:
+    """Check a tokens-per-parameter ratio (within 3%, so rounding to one decimal passes)."""
+    tokens = check_float(tokens, "tokens", minimum=0.0, strict_minimum=True)
+    params = check_float(params, "params", minimum=0.0, strict_minimum=True)
+    expected = tokens / params
+    hint = ""
+    if isinstance(answer, (int, float)) and not isinstance(answer, bool) and answer > 0:
+        ratio = answer / expected
+        if math.isclose(answer, params / tokens, rel_tol=0.03):
+            hint = "that is parameters per token: divide the tokens by the parameters"
+        elif any(math.isclose(ratio, 10.0 ** k, rel_tol=0.03) for k in (-6, -3, 3, 6)):
+            hint = (f"off by a factor of {ratio:g}: check the units (a billion is 1e9, a trillion 1e12)")
+    return check_scalar(answer, expected=expected, name="tokens per parameter", rtol=0.03, hint=hint)

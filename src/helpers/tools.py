@@ -62,6 +62,8 @@ __all__ = [
     "transfer_bars",
     "transfer_explorer",
     "check_dense_params",
+    "check_loop_accuracy",
+    "check_head_params",
 ]
 
 # --- one model, four ways -----------------------------------------------------
@@ -439,3 +441,37 @@ def check_dense_params(answer: Any, inputs: int, units: int) -> Feedback:
         if isinstance(answer, (int, np.integer)) and int(answer) == inputs * units else ""
     return check_scalar(answer, expected=inputs * units + units, name=f"parameters of Dense({units}) on "
                         f"{inputs} inputs", exact=True, hint=hint)
+
+
+def check_loop_accuracy(answer: Any, fit_accuracy: float) -> Feedback:
+    """Check a hand-written loop's epoch accuracy against the one ``fit`` reported (within 1e-4)."""
+    fit_accuracy = check_float(fit_accuracy, "fit_accuracy", minimum=0.0, maximum=1.0)
+    hint = ""
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        if answer > 1:
+            hint = ("an accuracy is a fraction: divide the number of correct predictions by the number "
+                    "of examples (not batches)")
+        elif answer > fit_accuracy + 1e-4:
+            hint = ("higher than fit's: did you measure the predictions after apply_gradients? fit counts "
+                    "each batch's predictions made before its update")
+        elif answer < fit_accuracy - 1e-4:
+            hint = ("lower than fit's: did you average per-batch accuracies without weighting by batch size, "
+                    "shuffle the data, or divide by the wrong count?")
+    return check_scalar(answer, expected=fit_accuracy, name="loop accuracy", rtol=0, atol=1e-4, hint=hint)
+
+
+def check_head_params(answer: Any, *, features: int, classes: int) -> Feedback:
+    """Check the parameter count of a classification head (a Dense layer on pooled features)."""
+    features = check_int(features, "features", minimum=1)
+    classes = check_int(classes, "classes", minimum=1)
+    expected = features * classes + classes
+    hint = ""
+    if isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        if answer == features * classes:
+            hint = "that counts the weights only: each of the classes also has a bias"
+        elif answer < 0:
+            hint = "negative: subtract the count without the top from the count with the top"
+        elif answer > 2 * expected:
+            hint = "that is more than the head alone: subtract the model without its top from the full model"
+    return check_scalar(answer, expected=expected, name=f"head parameters ({features} features → {classes} classes)",
+                        exact=True, hint=hint)
