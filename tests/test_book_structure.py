@@ -100,7 +100,7 @@ def test_chapter_follows_the_template(path):
     assert re.search(r"time\b.*\d+\s*min", title, re.I), "a time estimate ('Time: about N min') under the title"
     assert re.search(r"^## Summary", markdown, re.M), "a '## Summary' section"
     assert re.search(r"^## Further reading", markdown, re.M), "a '## Further reading' section"
-    minimum = 2 if path.stem.startswith("09_") else 3
+    minimum = 3
     exercises = len(re.findall(r"```\{exercise\}", markdown))
     assert exercises >= minimum, f"{exercises} exercises; at least {minimum} required"
     solutions = len(re.findall(r"```\{solution(-start)?\}", markdown))
@@ -145,3 +145,38 @@ def test_every_glossary_term_is_linked_where_it_first_appears():
     import link_glossary
 
     assert link_glossary.run(check=True) == [], "run `python tools/link_glossary.py`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_coding_exercise_has_a_checker(path):
+    """A solution with code calls a checker (``check_…``) that gives the student feedback."""
+    cells = load(path)["cells"]
+    current, code, missing = None, {}, []
+    for cell in cells:
+        src = text(cell)
+        if cell["cell_type"] == "markdown":
+            start = re.search(r"\{solution-start\}\s*(\S+)", src)
+            if start:
+                current = start.group(1)
+                code[current] = ""
+            if "{solution-end}" in src:
+                current = None
+        elif current:
+            code[current] += src
+    for label, source in code.items():
+        if source.strip() and not re.search(r"\bcheck_\w+\(", source):
+            missing.append(label)
+    assert not missing, f"coding exercises without a checker: {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_a_caption_or_alt_text(path):
+    missing = []
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        shows_image = any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+        meta = cell["metadata"].get("mystnb", {})
+        if shows_image and not meta.get("figure", {}).get("caption") and not meta.get("image", {}).get("alt"):
+            missing.append(text(cell)[:80])
+    assert not missing, f"figures without caption or alt text (cell metadata 'mystnb'): {missing}"

@@ -109,3 +109,42 @@ def test_checkers():
     assert not cm.check_majority_accuracy("0.3", y_train, y_eval)
     assert cm.check_cnn_params(5258)
     assert "bias" in str(cm.check_cnn_params(5258 - 24 - 10))
+
+
+def test_check_folds_accepts_kfold_and_names_mistakes():
+    assert cm.check_folds(cm.kfold_indices(503, 5, seed=1), 503, 5)
+    order = np.random.default_rng(0).permutation(23)
+    chunks = np.array_split(order, 4)
+    mine = [(np.concatenate(chunks[:i] + chunks[i + 1:]), chunks[i]) for i in range(4)]
+    assert cm.check_folds(mine, 23, 4)
+    assert cm.check_folds([(list(tr), list(va)) for tr, va in mine], 23, 4)      # lists are fine
+    # the training part is all the data (validation examples leak into training)
+    leaky = [(np.arange(23), va) for _, va in mine]
+    fb = cm.check_folds(leaky, 23, 4)
+    assert not fb and "both the training and the validation" in str(fb)
+    # remainder dropped: n // k per fold leaves 3 examples never validated
+    size = 23 // 4
+    dropped = [(np.setdiff1d(np.arange(23), np.arange(i * size, (i + 1) * size)), np.arange(i * size, (i + 1) * size))
+               for i in range(4)]
+    fb = cm.check_folds(dropped, 23, 4)
+    assert not fb and "never in a validation part" in str(fb) and "np.array_split" in str(fb)
+    # training part forgets some examples
+    fb = cm.check_folds([(tr[:-2], va) for tr, va in mine], 23, 4)
+    assert not fb and "in neither part" in str(fb)
+    # independent random validation sets overlap between folds
+    rng = np.random.default_rng(1)
+    rand = []
+    for _ in range(4):
+        va = rng.choice(23, size=6, replace=False)
+        rand.append((np.setdiff1d(np.arange(23), va), va))
+    fb = cm.check_folds(rand, 23, 4)
+    assert not fb and "validated more than once" in str(fb)
+    # unbalanced sizes: the last fold takes the remainder
+    parts = [np.arange(0, 4), np.arange(4, 8), np.arange(8, 12), np.arange(12, 23)]
+    fb = cm.check_folds([(np.setdiff1d(np.arange(23), p), p) for p in parts], 23, 4)
+    assert not fb and "differ by at most one" in str(fb)
+    assert "expected k = 4" in str(cm.check_folds(mine[:3], 23, 4))
+    assert "0..22" in str(cm.check_folds([(tr, va + 1) for tr, va in mine], 23, 4))
+    assert "integers" in str(cm.check_folds([(tr * 1.0, va) for tr, va in mine], 23, 4))
+    assert not cm.check_folds("folds", 23, 4)
+    assert not cm.check_folds([1, 2, 3, 4], 23, 4)

@@ -104,3 +104,20 @@ def test_check_dense_flops():
     assert not macs and "multiply-adds" in str(macs)
     params = ch.check_dense_flops(407_050, [784, 512, 10])
     assert not params and "parameter count" in str(params)
+
+
+def test_conv_and_time_checkers_accept_reference_and_reject_typical_mistakes():
+    shape = dict(h_out=11, w_out=11, kernel=3, c_in=32, c_out=64)
+    assert ch.check_conv_cost(18_496, 4_460_544, **shape)
+    no_bias = ch.check_conv_cost(18_432, 4_460_544, **shape)
+    assert not no_bias and "biases" in str(no_bias)
+    assert "every output position" in str(ch.check_conv_cost(18_496, 2 * 18_432, **shape))
+    assert "OUTPUT size" in str(ch.check_conv_cost(18_496, 2 * 13 * 13 * 18_432, **shape))
+    assert "multiply-adds" in str(ch.check_conv_cost(18_496, 4_460_544 // 2, **shape))
+    rate = 1e10
+    right = 3 * ch.dense_flops([784, 512, 10]) * 4000 / rate
+    assert ch.check_time_prediction(right, layer_sizes=[784, 512, 10], examples=4000, rate=rate)
+    forward_only = ch.check_time_prediction(right / 3, layer_sizes=[784, 512, 10], examples=4000, rate=rate)
+    assert not forward_only and "forward pass only" in str(forward_only)
+    assert "ONE example" in str(ch.check_time_prediction(right / 4000, layer_sizes=[784, 512, 10], examples=4000,
+                                                         rate=rate))

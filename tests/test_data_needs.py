@@ -43,11 +43,14 @@ def test_epoch_order_is_whole_epochs():
 
 
 def test_fit_steps_accuracy_and_train_and_score():
+    import keras
+
     x, y = toy()
-    model = ch.fit_steps(ch.build_mlp((16,), inputs=20), x, y, steps=60)
+    keras.utils.set_random_seed(0)  # the model's initial weights; 300 steps learn the toy data from any seed
+    model = ch.fit_steps(ch.build_mlp((16,), inputs=20), x, y, steps=300)
     assert ch.accuracy(model, x, y) > 0.5     # chance is 0.1
-    acc = ch.train_and_score(x, y, x, y, hidden=(16,), steps=60)
-    assert acc > 0.5 and acc == ch.train_and_score(x, y, x, y, hidden=(16,), steps=60)
+    acc = ch.train_and_score(x, y, x, y, hidden=(16,), steps=300)
+    assert acc > 0.5 and acc == ch.train_and_score(x, y, x, y, hidden=(16,), steps=300)  # seeded: repeatable
     with pytest.raises(ValueError, match="x and y"):
         ch.fit_steps(model, x, y[:5])
 
@@ -123,3 +126,17 @@ def test_check_extrapolation():
     wrong = ch.check_extrapolation(2.0 * 10_000 ** 0.5, n=10_000, a=2.0, b=0.5)
     assert not wrong and "exponent's sign" in str(wrong)
     assert not ch.check_extrapolation("0.02", n=10_000, a=2.0, b=0.5)
+
+
+def test_count_and_doubling_checkers_accept_reference_and_reject_typical_mistakes():
+    y = np.array([0, 0, 1, 3, 3, 3])
+    assert ch.check_class_counts([2, 1, 0, 3], y, classes=4)
+    short = ch.check_class_counts(np.bincount(y)[:3], y, classes=4)
+    assert not short and "minlength" in str(short)
+    assert "np.bincount" in str(ch.check_class_counts(y, y, classes=4))
+    b = 0.33
+    assert ch.check_doubling(2 ** -b, 2 ** (1 / b), b=b)
+    sign = ch.check_doubling(2 ** b, 2 ** (1 / b), b=b)
+    assert not sign and "sign" in str(sign)
+    assert "REMOVED" in str(ch.check_doubling(1 - 2 ** -b, 2 ** (1 / b), b=b))
+    assert "2^(1/b)" in str(ch.check_doubling(2 ** -b, 2 ** b, b=b))

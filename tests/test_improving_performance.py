@@ -123,3 +123,19 @@ def test_check_standardized(small):
     wrong = ip.check_standardized(good_t, own_v, x, xv)
     assert not wrong and "TRAINING" in str(wrong)
     assert not ip.check_standardized(good_t[:5], good_v, x, xv)
+
+
+def test_gain_and_ensemble_checkers_accept_reference_and_reject_typical_mistakes():
+    assert ip.check_gain_verdict(0.004, "within noise", new=0.925, reference=0.921, noise=0.008)
+    flipped = ip.check_gain_verdict(-0.004, "within noise", new=0.925, reference=0.921, noise=0.008)
+    assert not flipped and "sign" in str(flipped)
+    wrong_verdict = ip.check_gain_verdict(0.004, "helps", new=0.925, reference=0.921, noise=0.008)
+    assert not wrong_verdict and "noise band" in str(wrong_verdict)
+    assert "new accuracy itself" in str(ip.check_gain_verdict(0.925, "helps", new=0.925, reference=0.921, noise=0.008))
+    labels = np.array([0, 1, 1])
+    probs = [np.array([[0.9, 0.1], [0.4, 0.6], [0.6, 0.4]]), np.array([[0.6, 0.4], [0.45, 0.55], [0.1, 0.9]])]
+    # member accuracies 2/3 and 1; averaged probabilities: [[.75,.25],[.425,.575],[.35,.65]] -> all right
+    assert ip.check_ensemble_accuracy(1.0, probs, labels)
+    mean_of_members = ip.check_ensemble_accuracy(5 / 6, probs, labels)
+    assert not mean_of_members and "PROBABILITIES" in str(mean_of_members)
+    assert "fraction" in str(ip.check_ensemble_accuracy(3, probs, labels))

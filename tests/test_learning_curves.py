@@ -117,3 +117,18 @@ def test_check_diagnosis():
     assert not lc.check_diagnosis("underfitting", h)
     assert "valid choices" in str(lc.check_diagnosis("great", h))
     assert not lc.check_diagnosis(3, h)
+
+
+def test_check_early_stop_and_epoch_gaps():
+    h = history([0.8, 0.9, 1.0, 1.0], [0.70, 0.75, 0.74, 0.76], [0.9, 0.6, 0.65, 0.7])
+    assert lc.check_early_stop(2, 0.75, 0.76, h)
+    off_by_one = lc.check_early_stop(1, 0.75, 0.76, h)
+    assert not off_by_one and "add 1" in str(off_by_one)
+    by_acc = lc.check_early_stop(4, 0.76, 0.76, h)
+    assert not by_acc and "LOSS" in str(by_acc)
+    assert "val_accuracy" in str(lc.check_early_stop(2, 0.70, 0.76, h))
+    gaps = np.array([0.8, 0.9, 1.0, 1.0]) - np.array([0.70, 0.75, 0.74, 0.76])
+    assert lc.check_epoch_gaps(gaps, h)
+    flipped = lc.check_epoch_gaps(-gaps, h)
+    assert not flipped and "sign" in str(flipped)
+    assert "shape" in str(lc.check_epoch_gaps(gaps[:3], h))

@@ -199,3 +199,21 @@ def test_check_gap():
     assert not ch.check_gap("0.2", r)
     with pytest.raises(TypeError, match="result must be a FitResult"):
         ch.check_gap(0.2, "run")
+
+
+def test_check_more_data():
+    base = fake_result("base", train=1.0, val=0.80, epochs=3)
+    base = ch.FitResult("base", 1.0, 0.80, 0.01, 0.5, 20, base.history)
+    good = ch.FitResult("more", 0.96, 0.87, 0.1, 0.4, 5, base.history)
+    fb = ch.check_more_data(good, base)
+    assert fb and "smaller than the baseline's 0.200 by 0.110" in str(fb)
+    long = ch.FitResult("more", 0.99, 0.88, 0.1, 0.4, 20, base.history)
+    fb = ch.check_more_data(long, base)
+    assert not fb and "ran 20 epochs, expected 5" in str(fb)
+    same_data = ch.FitResult("same", 1.0, 0.79, 0.01, 0.5, 5, base.history)
+    fb = ch.check_more_data(same_data, base)
+    assert not fb and "not smaller" in str(fb) and "300-example split" in str(fb) and "+0.010" in str(fb)
+    assert "not higher" in str(fb)
+    assert not ch.check_more_data(0.9, base)
+    with pytest.raises(TypeError, match="baseline must be a FitResult"):
+        ch.check_more_data(good, None)

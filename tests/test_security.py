@@ -105,3 +105,43 @@ def test_check_fgsm(setup):
     assert "ADDS" in str(sec.check_fgsm(down, model, xt, yt, 0.1))
     unclipped = xt + 0.1 * np.sign(sec.input_gradient(model, xt, yt))
     assert "clip" in str(sec.check_fgsm(unclipped, model, xt, yt, 0.1))
+
+
+def test_check_transfer(setup):
+    model, x, y, xt, yt = setup
+    other = sec.train_model(x, y, hidden_units=8, epochs=1, seed=1)
+    good = sec.accuracy(other, sec.fgsm(model, xt, yt, 0.1), yt)
+    assert sec.check_transfer(good, other, model, xt, yt, 0.1)
+    white_box = sec.accuracy(other, sec.fgsm(other, xt, yt, 0.1), yt)
+    fb = sec.check_transfer(white_box, other, model, xt, yt, 0.1)
+    if not np.isclose(white_box, good):
+        assert not fb and "white-box" in str(fb)
+    clean = sec.accuracy(other, xt, yt)
+    fb = sec.check_transfer(clean, other, model, xt, yt, 0.1)
+    assert not fb and "clean" in str(fb)
+    fb = sec.check_transfer(good * 100, other, model, xt, yt, 0.1)
+    assert not fb and "fraction" in str(fb)
+    assert not sec.check_transfer("0.5", other, model, xt, yt, 0.1)
+    with pytest.raises(TypeError, match="model"):
+        sec.check_transfer(0.5, "robust", model, xt, yt, 0.1)
+
+
+def test_threshold_attack_and_its_checker():
+    members = np.array([0.01, 0.02, 0.5, 0.03])
+    outsiders = np.array([0.4, 0.02, 0.9, 1.2])
+    # members caught: 3 of 4 (loss <= 0.1); outsiders let go: 3 of 4
+    assert sec.threshold_attack_accuracy(members, outsiders, 0.1) == pytest.approx(0.75)
+    assert sec.check_attack_accuracy(0.75, members, outsiders, 0.1)
+    fb = sec.check_attack_accuracy(0.25, members, outsiders, 0.1)
+    assert not fb and "reversed" in str(fb)
+    members2 = np.array([0.01, 0.02, 0.03, 0.04])                          # all caught: 1.0, outsiders 0.75
+    fb = sec.check_attack_accuracy(1.0, members2, outsiders, 0.1)
+    assert not fb and "only the members caught" in str(fb) and "off by" in str(fb)
+    fb = sec.check_attack_accuracy(0.75, members2, outsiders, 0.1)
+    assert not fb and "only the non-members" in str(fb)
+    assert not sec.check_attack_accuracy("0.75", members, outsiders, 0.1)
+    # the best threshold found by membership_attack scores its attack accuracy
+    best = sec.membership_attack(members, outsiders)
+    assert sec.threshold_attack_accuracy(members, outsiders, best.threshold) == pytest.approx(best.attack_accuracy)
+    with pytest.raises(ValueError, match="must not be empty"):
+        sec.threshold_attack_accuracy([], outsiders, 0.1)

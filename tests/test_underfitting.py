@@ -90,3 +90,47 @@ def test_check_diagnosis():
     assert not over and "gap" in str(over)
     with pytest.raises(TypeError, match="result must be a FitResult"):
         ch.check_diagnosis("good fit", None)
+
+
+def run_with_losses(name, train, val, losses):
+    return FitResult(name, train, val, losses[-1], losses[-1], len(losses), {"loss": losses, "val_loss": losses})
+
+
+def test_check_large_lr():
+    labels = np.repeat(np.arange(10), [12, 10, 10, 10, 10, 10, 10, 10, 10, 8])   # most common class: 12 %
+    big = run_with_losses("lr 1.0", 0.17, 0.15, [963.6, 2.5, 2.3])
+    assert ch.check_large_lr(big, 0.12, labels)
+    assert ch.check_large_lr(big, 0.115, labels)                     # within 0.01
+    fb = ch.check_large_lr(big, 12, labels)
+    assert not fb and "not a percentage" in str(fb)
+    fb = ch.check_large_lr(big, 0.88, labels)
+    assert not fb and "error rate" in str(fb)
+    fb = ch.check_large_lr(big, 0.5, labels)
+    assert not fb and "once in ten" in str(fb)
+    calm = run_with_losses("lr 1e-3", 0.98, 0.9, [0.6, 0.3, 0.2])      # the learning rate was not changed
+    fb = ch.check_large_lr(calm, 0.12, labels)
+    assert not fb and "not above ln(10)" in str(fb) and "reaches the target" in str(fb)
+    assert not ch.check_large_lr("run", 0.12, labels)
+    with pytest.raises(ValueError, match="labels"):
+        ch.check_large_lr(big, 0.1, [])
+
+
+def test_check_more_epochs():
+    short, ref = result("10 epochs", 0.30, 0.28), result("reference", 0.98, 0.92)
+    slow = FitResult("20 epochs", 0.45, 0.40, 2.0, 2.0, 20, {"loss": [2.0] * 20})
+    fb = ch.check_more_epochs(False, slow, short, ref)
+    assert fb and "+0.150" in str(fb) and "0.530 below the reference" in str(fb)
+    fb = ch.check_more_epochs(True, slow, short, ref)
+    assert not fb and "below the target" in str(fb) and "100 times" in str(fb)
+    assert not ch.check_more_epochs("no", slow, short, ref)
+    fb = ch.check_more_epochs(False, dataclasses_replace(slow, epochs_run=10), short, ref)
+    assert not fb and "expected 20" in str(fb)
+    fast = FitResult("20 epochs", 0.97, 0.9, 0.1, 0.2, 20, {"loss": [0.1] * 20})
+    assert ch.check_more_epochs(True, fast, short, ref)
+    with pytest.raises(TypeError, match="short must be a FitResult"):
+        ch.check_more_epochs(True, slow, None, ref)
+
+
+def dataclasses_replace(r, **kw):
+    import dataclasses
+    return dataclasses.replace(r, **kw)

@@ -12,8 +12,12 @@ DevTools Protocol. For every page it checks:
   and no raw ``$$`` is left in the text;
 - chapter pages (from notebooks) offer the launch buttons (Binder, Colab) and the
   download button;
+- accessibility: every image has alt text or a caption, headings do not skip levels, and
+  body text meets WCAG AA contrast (4.5:1) against its background;
 
-and saves a full-page screenshot of each page under ``--shots`` (test artifacts).
+and reports each page's weight (HTML plus its own images);
+
+it saves a full-page screenshot of each page under ``--shots`` (test artifacts).
 Exits 1 and lists the problems if any check fails; 2 if Chromium is missing.
 """
 
@@ -25,6 +29,7 @@ import functools
 import http.server
 import itertools
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -53,6 +58,31 @@ PAGE_CHECKS = r"""
     images: imgs.length, broken: broken,
     hasMath: hasMath, mathjax: document.querySelectorAll('mjx-container').length,
     rawMath: (text.match(/\$\$/g) || []).length,
+    noAlt: [...article.querySelectorAll('img')].filter(i => {
+      const alt = (i.getAttribute('alt') || '').trim();
+      const captioned = i.closest('figure') && i.closest('figure').querySelector('figcaption');
+      return !captioned && (!alt || /\.(png|jpe?g|svg|gif)$/i.test(alt));
+    }).map(i => i.getAttribute('src')),
+    headingJumps: (() => {
+      const levels = [...article.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]);
+      const jumps = [];
+      for (let k = 1; k < levels.length; k++) if (levels[k] > levels[k-1] + 1) jumps.push(`h${levels[k-1]}→h${levels[k]}`);
+      if (levels.length && levels[0] !== 1) jumps.push(`first heading is h${levels[0]}`);
+      return jumps;
+    })(),
+    contrast: (() => {
+      const p = article.querySelector('p');
+      if (!p) return null;
+      const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+      const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+                                   .reduce((acc, v, i) => acc + v * [0.2126, 0.7152, 0.0722][i], 0);
+      let el = p, bg = null;
+      while (el) { const c = rgb(getComputedStyle(el).backgroundColor); if (c.length >= 3 && (c.length < 4 || c[3] > 0)) { bg = c; break; } el = el.parentElement; }
+      bg = bg || [255, 255, 255];
+      const fg = rgb(getComputedStyle(p).color);
+      const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+      return (hi + 0.05) / (lo + 0.05);
+    })(),
     launch: !!document.querySelector('a[href*="colab.research.google.com"]') &&
             !!document.querySelector('a[href*="mybinder"]'),
     download: !!document.querySelector('.dropdown-download-buttons, [class*=download]'),
@@ -115,6 +145,19 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
     return server, server.server_address[1]
 
 
+def page_weight(root: Path, page: str) -> int:
+    """Bytes of the page's HTML plus the local images it shows (shared theme assets excluded)."""
+    html = (root / page).read_text(encoding="utf-8", errors="replace")
+    total = len(html.encode("utf-8"))
+    for src in set(re.findall(r'<img[^>]+src="([^"]+)"', html)):
+        if src.startswith(("http:", "https:", "data:")) or "_static" in src:
+            continue
+        path = (root / page).parent / src.split("?")[0]
+        if path.exists():
+            total += path.stat().st_size
+    return total
+
+
 def find_browser() -> str | None:
     return next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
 
@@ -157,7 +200,7 @@ def main() -> int:
         cdp = CDP(page_target["webSocketDebuggerUrl"])
         for domain in ("Page", "Runtime", "Log"):
             cdp.call(f"{domain}.enable")
-        print(f"{'page':<44}{'images':>7}{'math':>6}{'errors':>7}")
+        print(f"{'page':<44}{'images':>7}{'math':>6}{'errors':>7}{'contrast':>9}{'weight KB':>10}")
         for page in pages:
             cdp.events.clear()
             cdp.call("Page.navigate", url=f"http://127.0.0.1:{port}/{page}")
@@ -181,6 +224,12 @@ def main() -> int:
                 problems.append(f"{page}: images not loaded: {info['broken'][:5]}")
             if info["hasMath"] and not info["mathjax"]:
                 problems.append(f"{page}: math not rendered by MathJax")
+            if info["noAlt"]:
+                problems.append(f"{page}: {len(info['noAlt'])} image(s) without alt text or caption: {info['noAlt'][:3]}")
+            if info["headingJumps"]:
+                problems.append(f"{page}: headings out of order: {info['headingJumps'][:5]}")
+            if info["contrast"] is not None and info["contrast"] < 4.5:
+                problems.append(f"{page}: body text contrast {info['contrast']:.1f}:1 is below WCAG AA (4.5:1)")
             if info["rawMath"]:
                 problems.append(f"{page}: {info['rawMath']} raw $$ left in the text")
             if page.startswith("chapters/") and (root / page).exists():
@@ -193,7 +242,9 @@ def main() -> int:
             shot = cdp.call("Page.captureScreenshot", format="png")
             cdp.call("Emulation.clearDeviceMetricsOverride")
             (shots / (page.replace("/", "__").replace(".html", ".png"))).write_bytes(base64.b64decode(shot["data"]))
-            print(f"{page:<44}{info['images']:>7}{info['mathjax']:>6}{len(errors):>7}")
+            contrast = f"{info['contrast']:.1f}" if info["contrast"] else "-"
+            print(f"{page:<44}{info['images']:>7}{info['mathjax']:>6}{len(errors):>7}{contrast:>9}"
+                  f"{page_weight(root, page) / 1024:>10.0f}")
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -81,6 +81,25 @@ def place_quiz(nb: nbformat.NotebookNode, source: str) -> None:
     nb.cells.append(cell)
 
 
+def explorer_alt_text(nb: nbformat.NotebookNode) -> None:
+    """Give every explorer cell's static picture an alt text, if it has none.
+
+    An explorer (helpers.widgets.Explorer) shows a PNG of its default view on the web page;
+    its text form, ``Explorer: <title> (…)``, names it.
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            plain = output.get("data", {}).get("text/plain", "")
+            plain = "".join(plain) if isinstance(plain, list) else plain
+            if plain.startswith("Explorer: ") and "image/png" in output.get("data", {}):
+                title = plain[len("Explorer: "):].split(" (interactive", 1)[0]
+                image = cell.metadata.setdefault("mystnb", {}).setdefault("image", {})
+                image.setdefault("alt", f"Default view of the interactive explorer '{title}'. "
+                                        "Open this page in Binder or Colab to change its controls.")
+
+
 def chapter_notebooks() -> list[Path]:
     return sorted((ROOT / "chapters").glob("*.ipynb"))
 
@@ -98,6 +117,7 @@ def sync(path: Path) -> bool:
         nb.cells.insert(0, cell)
         first = cell
     first.metadata["tags"] = [SETUP_TAG, "hide-cell"]
+    explorer_alt_text(nb)
     quiz_md = quiz_source(path)
     if quiz_md is not None:
         place_quiz(nb, quiz_md)

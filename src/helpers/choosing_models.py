@@ -45,6 +45,7 @@ __all__ = [
     "check_majority_accuracy",
     "cnn_param_count",
     "check_cnn_params",
+    "check_folds",
 ]
 
 #: The candidate models, simplest first.
@@ -294,3 +295,67 @@ def check_cnn_params(answer: Any, filters: Sequence[int] = (8, 16)) -> Feedback:
         hint = "every convolution filter and every output unit also has a bias"
     return check_scalar(answer, expected=expected, name=f"parameters of the CNN {list(filters)}",
                         exact=True, hint=hint)
+
+
+def check_folds(answer: Any, n: int, k: int) -> Feedback:
+    """Check a learner's k-fold split of ``n`` examples: a list of ``k`` ``(train, validation)`` index arrays.
+
+    Any shuffling is accepted; what is checked is what makes it k-fold
+    cross-validation: ``k`` folds, indices in ``range(n)``, validation folds
+    of sizes differing by at most one that together cover every example
+    exactly once, and each fold's training part being exactly the rest.
+    """
+    n = check_int(n, "n", minimum=2)
+    k = check_int(k, "k", minimum=2, maximum=n)
+    if isinstance(answer, (str, bytes, np.ndarray)) or not isinstance(answer, Sequence):
+        return Feedback(False, [f"folds should be a list of {k} (train, validation) pairs, "
+                                f"got {type(answer).__name__}"])
+    if len(answer) != k:
+        return Feedback(False, [f"there are {len(answer)} folds, expected k = {k}"])
+    problems: list[str] = []
+    val_parts = []
+    for f, pair in enumerate(answer):
+        try:
+            tr, va = pair
+            tr = np.asarray(tr).ravel()
+            va = np.asarray(va).ravel()
+        except (TypeError, ValueError):
+            return Feedback(False, [f"fold {f} should be a (train, validation) pair of index arrays"])
+        if not (np.issubdtype(tr.dtype, np.integer) or tr.size == 0) or \
+                not (np.issubdtype(va.dtype, np.integer) or va.size == 0):
+            return Feedback(False, [f"fold {f}: indices must be integers (got {tr.dtype} and {va.dtype}); "
+                                    "a boolean mask can be turned into indices with np.flatnonzero"])
+        both = np.concatenate([tr, va])
+        if both.size and (both.min() < 0 or both.max() >= n):
+            problems.append(f"fold {f}: indices must lie in 0..{n - 1}, found {int(both.min())}..{int(both.max())}")
+            continue
+        overlap = np.intersect1d(tr, va)
+        if overlap.size:
+            problems.append(f"fold {f}: {overlap.size} examples are in both the training and the validation "
+                            f"part (e.g. index {int(overlap[0])}): the model would be scored on data it saw")
+        missing = np.setdiff1d(np.arange(n), both)
+        if missing.size:
+            problems.append(f"fold {f}: {missing.size} examples are in neither part (e.g. index {int(missing[0])}); "
+                            "the training part should be every example not in the validation part")
+        if len(np.unique(va)) != len(va) or len(np.unique(tr)) != len(tr):
+            problems.append(f"fold {f}: some indices appear twice within one part")
+        val_parts.append(va)
+    if problems:
+        return Feedback(False, problems)
+    counts = np.bincount(np.concatenate(val_parts), minlength=n)
+    never, twice = np.flatnonzero(counts == 0), np.flatnonzero(counts > 1)
+    if never.size or twice.size:
+        msgs = []
+        if never.size:
+            msgs.append(f"{never.size} examples are never in a validation part (e.g. index {int(never[0])})")
+        if twice.size:
+            msgs.append(f"{twice.size} examples are validated more than once (e.g. index {int(twice[0])})")
+        msgs.append("split a permutation of 0..n-1 into k consecutive chunks (np.array_split) and use "
+                    "chunk i as fold i's validation part")
+        return Feedback(False, msgs)
+    sizes = [len(v) for v in val_parts]
+    if max(sizes) - min(sizes) > 1:
+        return Feedback(False, [f"validation parts have sizes {sizes}: they should differ by at most one "
+                                f"(about n/k = {n / k:g} each)"])
+    return Feedback(True, [f"{k} folds of {n} examples: validation sizes {sizes}, each example validated once, "
+                           "training part = the rest"])

@@ -26,7 +26,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .exercises import Feedback, check_scalar
+from .exercises import Feedback, check_scalar, combine
 from .mnist_keras import param_count_by_hand
 from .plotting import PALETTE
 from .validation import as_array, check_float, check_int, check_same_length
@@ -44,6 +44,8 @@ __all__ = [
     "format_duration",
     "plot_timings",
     "check_dense_flops",
+    "check_conv_cost",
+    "check_time_prediction",
 ]
 
 #: FLOPs of one training step per FLOP of the forward pass (forward + backward ≈ 1 + 2).
@@ -232,3 +234,52 @@ def check_dense_flops(answer: Any, layer_sizes: Sequence[int]) -> Feedback:
         hint = "that is the parameter count; FLOPs count operations: 2 per weight per example"
     return check_scalar(answer, expected=expected, name=f"forward FLOPs of {list(layer_sizes)}", exact=True,
                         hint=hint)
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, (int, np.integer, float, np.floating)) and not isinstance(x, bool)
+
+
+def check_conv_cost(params: Any, flops: Any, *, h_out: int, w_out: int, kernel: int, c_in: int,
+                    c_out: int) -> Feedback:
+    """Check a convolution layer's parameters and forward FLOPs worked out by hand."""
+    p_exp = conv2d_params(kernel, c_in, c_out)
+    f_exp = conv2d_flops(h_out, w_out, kernel, c_in, c_out)
+    weights = p_exp - c_out
+    p_hint = f_hint = ""
+    if _is_int(params) and params == weights:
+        p_hint = f"add the biases: one per output channel, {c_out} here"
+    elif _is_int(params) and params == kernel * kernel * c_out + c_out:
+        p_hint = f"each filter spans all {c_in} input channels: k·k·c_in weights per output channel"
+    if _is_int(flops):
+        if flops * 2 == f_exp:
+            f_hint = "that counts multiply-adds; each is two FLOPs"
+        elif flops == 2 * weights:
+            f_hint = (f"a convolution applies every filter at every output position: multiply by "
+                      f"{h_out}×{w_out} = {h_out * w_out}")
+        elif flops == 2 * p_exp * h_out * w_out:
+            f_hint = "count only the weights' multiply-adds, not the biases (as for the dense layers)"
+        elif h_out > 1 and flops == 2 * (h_out + kernel - 1) * (w_out + kernel - 1) * weights:
+            f_hint = (f"use the OUTPUT size ({h_out}×{w_out}), not the input size: a 'valid' {kernel}×{kernel} "
+                      f"convolution has one position per output pixel")
+    return combine(
+        check_scalar(params, expected=p_exp, name="convolution parameters", exact=True, hint=p_hint),
+        check_scalar(flops, expected=f_exp, name="convolution forward FLOPs", exact=True, hint=f_hint),
+    )
+
+
+def check_time_prediction(answer: Any, *, layer_sizes: Sequence[int], examples: float, rate: float,
+                          epochs: float = 1) -> Feedback:
+    """Check a predicted training time: training FLOPs (3 × forward × examples × epochs) divided by the rate."""
+    forward = dense_flops(layer_sizes)
+    expected = estimate_seconds(training_flops(forward, examples, epochs), rate)
+    hint = ""
+    if _is_int(answer) and expected:
+        ratio = float(answer) / expected
+        if np.isclose(ratio, 1 / TRAIN_TO_FORWARD, rtol=1e-3):
+            hint = "that counts the forward pass only; training costs about 3× the forward FLOPs (forward + backward)"
+        elif np.isclose(ratio, 1 / examples, rtol=1e-3):
+            hint = f"that is the time for ONE example; multiply by the {examples:g} examples of an epoch"
+        elif np.isclose(float(answer), rate / training_flops(forward, examples, epochs), rtol=1e-3):
+            hint = "divide the FLOPs by the rate (FLOP/s), not the rate by the FLOPs"
+    return check_scalar(answer, expected=expected, name="predicted seconds", rtol=1e-3, hint=hint)

@@ -22,7 +22,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .exercises import Feedback, check_scalar
+from .exercises import Feedback, check_array, check_scalar, combine
 from .overfitting import build_mlp
 from .plotting import PALETTE
 from .validation import as_array, check_float, check_int, check_same_length
@@ -42,6 +42,8 @@ __all__ = [
     "pretrain",
     "transfer_model",
     "check_extrapolation",
+    "check_class_counts",
+    "check_doubling",
 ]
 
 
@@ -264,3 +266,43 @@ def check_extrapolation(answer: Any, *, n: float, a: float, b: float) -> Feedbac
     if isinstance(answer, (int, float, np.floating)) and np.isclose(float(answer), a * float(n) ** b, rtol=1e-3):
         hint = "the exponent's sign: the error falls with n, so it is n to the power −b"
     return check_scalar(answer, expected=expected, name=f"predicted error at n = {n:g}", rtol=1e-3, hint=hint)
+
+
+def check_class_counts(answer: Any, labels: Any, *, classes: int = 10) -> Feedback:
+    """Check a count of examples per class (one entry per class, zeros included)."""
+    labels = as_array(labels, "labels", ndim=1, dtype=int)
+    expected = np.bincount(labels, minlength=classes)
+    arr = np.asarray(answer)
+    hint = ""
+    if arr.ndim == 1 and len(arr) < classes:
+        hint = f"give one count for each of the {classes} classes: np.bincount(labels, minlength={classes})"
+    elif arr.ndim == 1 and len(arr) == len(labels):
+        hint = "that is the list of labels; count how many times each class occurs (np.bincount)"
+    fb = check_array(answer, expected=expected, name="examples per class", hint=hint or
+                     "count the labels of the SAME examples you trained on, e.g. y_pool[:50]")
+    if fb and int(expected.max()) == int(expected.min()):
+        return fb
+    if fb:
+        fb.messages.append(f"the classes are unbalanced: from {int(expected.min())} to {int(expected.max())} examples")
+    return fb
+
+
+def check_doubling(factor: Any, n_halve: Any, *, b: float) -> Feedback:
+    """Check the power law's error factor per doubling (``2**-b``) and the data factor that halves the error (``2**(1/b)``)."""
+    b = check_float(b, "b", minimum=0.0, strict_minimum=True)
+    f_exp, n_exp = 2.0 ** (-b), 2.0 ** (1.0 / b)
+    f_hint = n_hint = ""
+    if isinstance(factor, (int, float, np.floating)) and not isinstance(factor, bool):
+        if np.isclose(float(factor), 2.0 ** b, rtol=1e-3):
+            f_hint = "the exponent's sign: error ∝ n^(−b), so doubling n multiplies the error by 2^(−b) < 1"
+        elif np.isclose(float(factor), 1 - f_exp, rtol=1e-3):
+            f_hint = "that is the fraction of errors REMOVED; give the factor the error is multiplied by"
+    if isinstance(n_halve, (int, float, np.floating)) and not isinstance(n_halve, bool):
+        if np.isclose(float(n_halve), 2.0 ** b, rtol=1e-3):
+            n_hint = "solve 2^(−b·log2 k) = 1/2 for k: the data factor is 2^(1/b), not 2^b"
+        elif np.isclose(float(n_halve), 2.0, rtol=1e-3):
+            n_hint = "halving the error would need only twice the data if b were 1; here b < 1"
+    return combine(
+        check_scalar(factor, expected=f_exp, name="error factor per doubling of the data", rtol=1e-3, hint=f_hint),
+        check_scalar(n_halve, expected=n_exp, name="data factor that halves the error", rtol=1e-3, hint=n_hint),
+    )

@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .exercises import Feedback, check_array, combine
+from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
@@ -40,6 +40,8 @@ __all__ = [
     "gains_table",
     "plot_gains",
     "check_standardized",
+    "check_gain_verdict",
+    "check_ensemble_accuracy",
 ]
 
 #: How :func:`scale_inputs` may prepare pixels.
@@ -324,3 +326,46 @@ def check_standardized(x_train: Any, x_val: Any, train_images: Any, val_images: 
     val_fb = check_array(x_val, expected=expected_val, name="standardized validation data", rtol=1e-4,
                          atol=1e-4, hint=hint)
     return combine(train_fb, val_fb)
+
+
+def check_gain_verdict(gain: Any, said: Any, *, new: float, reference: float, noise: float) -> Feedback:
+    """Check a measured gain (``new - reference``) and the verdict drawn from it."""
+    new = check_float(new, "new")
+    reference = check_float(reference, "reference")
+    noise = check_float(noise, "noise", minimum=0.0)
+    expected = new - reference
+    hint = ""
+    if isinstance(gain, (int, float, np.floating)) and not isinstance(gain, bool):
+        if expected and np.isclose(float(gain), -expected, atol=5e-4):
+            hint = "the sign is reversed: the gain is the NEW score minus the REFERENCE score"
+        elif np.isclose(float(gain), new, atol=5e-4):
+            hint = "that is the new accuracy itself; subtract the reference run's accuracy"
+    gain_fb = check_scalar(gain, expected=expected, name="gain", atol=5e-4, rtol=0.0,
+                           hint=hint or "compare with the recipe that differs ONLY in the change (same optimizer, same seed)")
+    right = verdict(expected, noise)
+    if not isinstance(said, str):
+        verdict_fb = Feedback(False, [f"the verdict should be a string, got {type(said).__name__}"])
+    elif said.strip().lower() == right:
+        verdict_fb = Feedback(True, [f"verdict: {right}"])
+    else:
+        verdict_fb = Feedback(False, [f"verdict is {said!r}, expected {right!r}: a gain of {expected:+.3f} "
+                                      f"against a noise band of ±{2 * noise:.3f} (two standard deviations)"])
+    return combine(gain_fb, verdict_fb)
+
+
+def check_ensemble_accuracy(answer: Any, probabilities: Sequence[Any], labels: Any) -> Feedback:
+    """Check an ensemble accuracy computed by hand: average the probabilities, then take the argmax."""
+    expected = ensemble_accuracy(probabilities, labels)
+    labels = np.asarray(labels)
+    singles = [float(np.mean(np.asarray(p).argmax(axis=1) == labels)) for p in probabilities]
+    hint = ""
+    if isinstance(answer, (int, float, np.floating)) and not isinstance(answer, bool):
+        a = float(answer)
+        if not np.isclose(a, expected, atol=1e-9) and np.isclose(a, float(np.mean(singles)), atol=1e-9):
+            hint = ("that is the mean of the members' accuracies; an ensemble averages the PROBABILITIES, "
+                    "then takes the argmax")
+        elif a > 1.0:
+            hint = "an accuracy is a fraction between 0 and 1, not a count or a percentage"
+    return check_scalar(answer, expected=expected, name="ensemble accuracy", atol=1e-9, rtol=0.0,
+                        hint=hint or "average the three (n, 10) probability arrays over the members (axis 0), "
+                                     "argmax over the classes, compare with the labels")

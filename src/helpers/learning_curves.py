@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import widgets
-from .exercises import Feedback
+from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE, plot_history
 from .validation import as_array, check_choice, check_float, check_int, check_same_length, check_features_labels
 
@@ -40,6 +40,8 @@ __all__ = [
     "curve_figure",
     "curve_explorer",
     "check_diagnosis",
+    "check_early_stop",
+    "check_epoch_gaps",
 ]
 
 #: The three shapes this chapter teaches to recognise.
@@ -308,3 +310,46 @@ def check_diagnosis(answer: Any, history: Any) -> Feedback:
                     f"loss up {d.val_loss_rise:.3f} after epoch {d.best_epoch}"),
     }
     return Feedback(False, [f"not {answer}: {hints[answer]}"])
+
+
+def check_early_stop(epoch: Any, acc_at_best: Any, acc_final: Any, history: Any) -> Feedback:
+    """Check the early-stopping epoch (counted from 1) and the validation accuracies read off a history."""
+    h = _curves(history)
+    val_loss = np.asarray(h["val_loss"], dtype=float)
+    val_acc = np.asarray(h["val_accuracy"], dtype=float)
+    best = int(np.argmin(val_loss))
+    hint = ""
+    if isinstance(epoch, (int, np.integer)) and not isinstance(epoch, bool):
+        if int(epoch) == best:
+            hint = "np.argmin counts from 0; epochs are counted from 1, so add 1"
+        elif int(epoch) == int(np.argmax(val_acc)) + 1 and int(np.argmax(val_acc)) != best:
+            hint = "that is the epoch of the highest validation ACCURACY; early stopping here watches the validation LOSS"
+        elif int(epoch) == int(np.argmin(h["loss"])) + 1:
+            hint = "that is the lowest TRAINING loss; early stopping watches the VALIDATION loss"
+        elif int(epoch) == len(val_loss):
+            hint = "that is the last epoch; look for the minimum of the validation loss"
+    epoch_fb = check_scalar(epoch, expected=best + 1, name="early-stopping epoch", exact=True, hint=hint)
+    best_fb = check_scalar(acc_at_best, expected=float(val_acc[best]), name="validation accuracy at that epoch",
+                           atol=5e-4, rtol=0.0,
+                           hint="read val_accuracy at the SAME (0-based) index as the lowest val_loss")
+    final_fb = check_scalar(acc_final, expected=float(val_acc[-1]), name="validation accuracy at the final epoch",
+                            atol=5e-4, rtol=0.0, hint="the final epoch is the last entry, val_accuracy[-1]")
+    return combine(epoch_fb, best_fb, final_fb)
+
+
+def check_epoch_gaps(answer: Any, history: Any) -> Feedback:
+    """Check the generalization gap per epoch (training minus validation accuracy) of a history."""
+    h = _curves(history)
+    expected = np.asarray(h["accuracy"], dtype=float) - np.asarray(h["val_accuracy"], dtype=float)
+    hint = ""
+    try:
+        arr = np.asarray(answer, dtype=float)
+        if arr.shape == expected.shape and np.allclose(arr, -expected, atol=5e-4):
+            hint = "the sign is reversed: the gap is TRAINING minus VALIDATION accuracy (positive when overfitting)"
+        elif arr.shape == expected.shape and np.allclose(arr, np.asarray(h["loss"]) - np.asarray(h["val_loss"]),
+                                                         atol=5e-4):
+            hint = "that is the gap in LOSS; use the accuracies, history['accuracy'] and history['val_accuracy']"
+    except (TypeError, ValueError):
+        pass
+    return check_array(answer, expected=expected, name="gap per epoch", atol=5e-4, rtol=0.0,
+                       hint=hint or f"one number per epoch ({len(expected)} of them): accuracy[i] - val_accuracy[i]")

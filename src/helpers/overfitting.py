@@ -41,6 +41,7 @@ __all__ = [
     "l2_figure",
     "l2_explorer",
     "check_gap",
+    "check_more_data",
 ]
 
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -385,3 +386,41 @@ def check_gap(answer: Any, result: FitResult) -> Feedback:
         hint = "the sign is flipped: the gap is training accuracy minus validation accuracy"
     return check_scalar(answer, expected=result.gap, name=f"gap of {result.name}", atol=1e-9, hint=hint)
 
+
+
+def check_more_data(result: FitResult, baseline: FitResult, *, data_factor: int = 4) -> Feedback:
+    """Check a run trained on ``data_factor`` times more examples than ``baseline``, same number of steps.
+
+    It passes if the run used ``baseline.epochs_run // data_factor`` epochs
+    (so as many gradient steps as the baseline), its accuracy gap is smaller
+    and its validation accuracy higher; each failure says by how much.
+    """
+    if not isinstance(result, FitResult):
+        return Feedback(False, [f"pass the FitResult returned by ch.fit_and_measure, got {type(result).__name__}"])
+    if not isinstance(baseline, FitResult):
+        raise TypeError(f"baseline must be a FitResult, got {type(baseline).__name__}")
+    data_factor = check_int(data_factor, "data_factor", minimum=1)
+    epochs = max(1, baseline.epochs_run // data_factor)
+    messages: list[str] = []
+    ok = True
+    if result.epochs_run != epochs:
+        ok = False
+        messages.append(f"{result.name} ran {result.epochs_run} epochs, expected {epochs}: with {data_factor}× the "
+                        f"data, each epoch has {data_factor}× the steps, so {baseline.epochs_run} // {data_factor} "
+                        "epochs give the baseline's number of gradient steps")
+    if result.gap < baseline.gap:
+        messages.append(f"accuracy gap {result.gap:.3f}, smaller than the baseline's {baseline.gap:.3f} "
+                        f"by {baseline.gap - result.gap:.3f}")
+    else:
+        ok = False
+        messages.append(f"accuracy gap {result.gap:.3f} is not smaller than the baseline's {baseline.gap:.3f} "
+                        f"(off by {result.gap - baseline.gap:+.3f}): did you train on the 300-example split, "
+                        "or add regularization? Use the unregularized network on the larger split")
+    if result.val_acc > baseline.val_acc:
+        messages.append(f"validation accuracy {result.val_acc:.3f}, higher than the baseline's "
+                        f"{baseline.val_acc:.3f} by {result.val_acc - baseline.val_acc:.3f}")
+    else:
+        ok = False
+        messages.append(f"validation accuracy {result.val_acc:.3f} is not higher than the baseline's "
+                        f"{baseline.val_acc:.3f} (off by {result.val_acc - baseline.val_acc:+.3f})")
+    return Feedback(ok, messages)

@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import widgets
-from .exercises import Feedback, check_array
+from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
 from .validation import as_array, check_float, check_int, check_same_length, check_features_labels
 
@@ -44,6 +44,9 @@ __all__ = [
     "MembershipResult",
     "membership_attack",
     "check_fgsm",
+    "check_transfer",
+    "threshold_attack_accuracy",
+    "check_attack_accuracy",
 ]
 
 
@@ -296,3 +299,72 @@ def check_fgsm(answer: Any, model: Any, x: Any, y: Any, epsilon: float) -> Feedb
     except (TypeError, ValueError):
         pass
     return check_array(answer, expected=expected, name=f"FGSM images (ε = {epsilon})", atol=1e-5, hint=hint)
+
+
+def check_transfer(answer: Any, target: Any, source: Any, x: Any, y: Any, epsilon: float) -> Feedback:
+    """Check a transferred-attack accuracy: FGSM images made against ``source``, scored on ``target``.
+
+    The expected value is recomputed; if the answer matches another
+    accuracy instead (the target attacked with its own gradients, the source
+    model scored on its own examples, or clean images), the feedback says so.
+    """
+    target, source = _check_model(target), _check_model(source)
+    epsilon = check_float(epsilon, "epsilon", minimum=0.0, maximum=1.0)
+    x, y = _check_xy(x, y)
+    transferred = fgsm(source, x, y, epsilon)
+    expected = accuracy(target, transferred, y)
+    hint = ""
+    if isinstance(answer, (int, float, np.floating, np.integer)) and not isinstance(answer, bool):
+        others = {
+            "the target model under its own (white-box) attack: make the images with the OTHER model's "
+            "gradients": accuracy(target, fgsm(target, x, y, epsilon), y),
+            "the source model on its own FGSM images: feed the transferred images to the target model":
+                accuracy(source, transferred, y),
+            "the target model on clean images: did you score x instead of the FGSM images?": accuracy(target, x, y),
+        }
+        for what, value in others.items():
+            if np.isclose(float(answer), value, atol=1e-9) and not np.isclose(value, expected, atol=1e-9):
+                hint = f"your number is the accuracy of {what}"
+                break
+        if not hint and float(answer) > 1:
+            hint = "give accuracy as a fraction between 0 and 1, not a percentage"
+    return check_scalar(answer, expected=expected, name=f"accuracy under the transferred attack (ε = {epsilon:g})",
+                        atol=1e-9, hint=hint)
+
+
+def threshold_attack_accuracy(member_losses: Any, nonmember_losses: Any, threshold: float) -> float:
+    """Accuracy of "loss <= threshold means member" on two equal-sized groups.
+
+    The mean of the fraction of members caught (loss at or below the
+    threshold) and the fraction of non-members let go (loss above it).
+    """
+    a = as_array(member_losses, "member_losses", ndim=1)
+    b = as_array(nonmember_losses, "nonmember_losses", ndim=1)
+    if len(a) == 0 or len(b) == 0:
+        raise ValueError("member_losses and nonmember_losses must not be empty")
+    threshold = check_float(threshold, "threshold")
+    return float(0.5 * (np.mean(a <= threshold) + np.mean(b > threshold)))
+
+
+def check_attack_accuracy(answer: Any, member_losses: Any, nonmember_losses: Any, threshold: float) -> Feedback:
+    """Check a learner's membership-attack accuracy at one loss threshold, naming the usual slips."""
+    expected = threshold_attack_accuracy(member_losses, nonmember_losses, threshold)
+    a = np.asarray(member_losses, dtype=float)
+    b = np.asarray(nonmember_losses, dtype=float)
+    hint = ""
+    if isinstance(answer, (int, float, np.floating, np.integer)) and not isinstance(answer, bool):
+        value = float(answer)
+        slips = [
+            (1 - expected, "the rule is reversed: a LOW loss means the model saw the example, so "
+                           "guess 'member' when loss <= threshold"),
+            (float(np.mean(a <= threshold)), "that is only the members caught; average it with the fraction "
+                                             "of non-members whose loss is above the threshold"),
+            (float(np.mean(b > threshold)), "that is only the non-members let go; average it with the fraction "
+                                            "of members whose loss is at or below the threshold"),
+        ]
+        for wrong, why in slips:
+            if np.isclose(value, wrong, atol=1e-9) and not np.isclose(wrong, expected, atol=1e-9):
+                hint = why
+                break
+    return check_scalar(answer, expected=expected, name=f"attack accuracy at threshold {float(threshold):.3g}",
+                        atol=1e-9, hint=hint)

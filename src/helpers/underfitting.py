@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .exercises import Feedback
+from .exercises import Feedback, check_scalar, combine
 from .overfitting import FitResult, Split, build_mlp, fit_and_measure
 from .plotting import PALETTE
 from .validation import as_array, check_choice, check_float, check_int
@@ -35,6 +35,8 @@ __all__ = [
     "capacity_sweep",
     "plot_capacity",
     "check_diagnosis",
+    "check_large_lr",
+    "check_more_epochs",
 ]
 
 #: The three verdicts :func:`diagnose` can return.
@@ -164,3 +166,85 @@ def check_diagnosis(answer: Any, result: FitResult, *, target: float = 0.95, max
            f"training accuracy {result.train_acc:.3f} reaches the target {target:.2f} and the gap is "
            f"{result.gap:.3f} (limit {max_gap:.2f})")
     return Feedback(False, [f"{result.name} is {expected}, not {answer!r}: {why}"])
+
+
+def check_large_lr(result: FitResult, one_class_acc: Any, labels: Any, *, target: float = 0.95) -> Feedback:
+    """Check the too-large learning-rate run and the learner's one-class accuracy.
+
+    ``result`` must underfit (training accuracy below ``target``) and show the
+    overshoot: a first-epoch training loss above ln(10), the loss of a model
+    that gives every class probability 1/10. ``one_class_acc`` is the
+    learner's accuracy of always predicting the most frequent class of
+    ``labels`` (expected within 0.01).
+    """
+    if not isinstance(result, FitResult):
+        return Feedback(False, [f"pass the FitResult returned by ch.run_recipe, got {type(result).__name__}"])
+    y = as_array(labels, "labels", ndim=1, dtype=int)
+    if len(y) == 0 or y.min() < 0:
+        raise ValueError("labels must be a non-empty array of class numbers >= 0")
+    target = check_float(target, "target", minimum=0.0, maximum=1.0)
+    messages: list[str] = []
+    ok = True
+    first = result.history.get("loss", [float("nan")])[0]
+    if not first > np.log(10):
+        ok = False
+        messages.append(f"the first epoch's training loss is {first:.3f}, not above ln(10) = {np.log(10):.3f}: "
+                        "a learning rate of 1.0 should overshoot; did you set learning_rate=1.0?")
+    if result.train_acc >= target:
+        ok = False
+        messages.append(f"training accuracy {result.train_acc:.3f} reaches the target {target:.2f}: this run does "
+                        "not underfit, so it was not trained with learning_rate=1.0")
+    if ok:
+        messages.append(f"{result.name}: first-epoch loss {first:.1f} (overshoot), training accuracy "
+                        f"{result.train_acc:.3f}: underfitting")
+    expected = float(np.bincount(y).max() / len(y))
+    hint = ""
+    if isinstance(one_class_acc, (int, float, np.floating, np.integer)) and not isinstance(one_class_acc, bool):
+        value = float(one_class_acc)
+        if 1 < value <= 100 and np.isclose(value / 100, expected, atol=0.01):
+            hint = "give accuracy as a fraction between 0 and 1, not a percentage"
+        elif np.isclose(value, 1 - expected, atol=0.01):
+            hint = "that is the error rate; accuracy is the fraction predicted correctly"
+        else:
+            hint = (f"with {len(np.bincount(y))} roughly balanced classes, always answering the most common "
+                    "one is right about once in ten")
+    acc = check_scalar(one_class_acc, expected=expected, name="accuracy of predicting one class",
+                       atol=0.01, hint=hint)
+    return combine(Feedback(ok, messages), acc)
+
+
+def check_more_epochs(answer: Any, result: FitResult, short: FitResult, reference: FitResult, *,
+                      epochs: int = 20, target: float = 0.95) -> Feedback:
+    """Check the learner's yes/no ("does doubling the epochs fix it?") against their measured run.
+
+    ``result`` is the small-learning-rate run with ``epochs`` epochs, ``short``
+    the same recipe with fewer, ``reference`` the recipe that fits. The
+    answer (a bool) is right if it agrees with whether ``result`` still
+    underfits (training accuracy below ``target``).
+    """
+    for name, r in (("result", result), ("short", short), ("reference", reference)):
+        if not isinstance(r, FitResult):
+            raise TypeError(f"{name} must be a FitResult, got {type(r).__name__}")
+    epochs = check_int(epochs, "epochs", minimum=1)
+    target = check_float(target, "target", minimum=0.0, maximum=1.0)
+    messages: list[str] = []
+    ok = True
+    if result.epochs_run != epochs:
+        ok = False
+        messages.append(f"{result.name} ran {result.epochs_run} epochs, expected {epochs}: "
+                        f"use dataclasses.replace(recipe, epochs={epochs})")
+    gain = result.train_acc - short.train_acc
+    behind = reference.train_acc - result.train_acc
+    messages.append(f"training accuracy {result.train_acc:.3f}: {gain:+.3f} against {short.epochs_run} epochs "
+                    f"({short.train_acc:.3f}), still {behind:.3f} below the reference ({reference.train_acc:.3f})")
+    fixed = result.train_acc >= target
+    if not isinstance(answer, (bool, np.bool_)):
+        ok = False
+        messages.append(f"answer True (it fixes the underfitting) or False, got {type(answer).__name__}")
+    elif bool(answer) != fixed:
+        ok = False
+        messages.append(f"your answer {bool(answer)} disagrees with the measurement: training accuracy "
+                        f"{result.train_acc:.3f} is {'above' if fixed else 'below'} the target {target:.2f}"
+                        + ("" if fixed else "; steps 100 times shorter need about 100 times as many, "
+                           "not twice as many"))
+    return Feedback(ok, messages)
