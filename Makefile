@@ -12,6 +12,9 @@ JOBS   ?= 2
 # Same data, same quiet logs, everywhere: tests and builds use the offline MNIST
 # sample (override with DLBOOK_DATA_SOURCE=auto to use Keras's full download).
 export DLBOOK_DATA_SOURCE ?= sample
+# Trained models are reused within and between runs (tests, book, student edition):
+# see src/helpers/cache.py. `make clean` empties it; DLBOOK_MODEL_CACHE=off disables it.
+export DLBOOK_MODEL_CACHE ?= $(CURDIR)/_build/model-cache
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0

@@ -18,3 +18,13 @@ import pytest  # noqa: E402
 def _close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture(autouse=True)
+def _no_model_cache(monkeypatch):
+    """Unit tests exercise the real training code: the model cache is off for them.
+
+    (Notebooks run by nbval live in chapters/, outside this conftest, and keep the
+    cache the Makefile turns on; tests/test_cache.py turns it on where it tests it.)
+    """
+    monkeypatch.delenv("DLBOOK_MODEL_CACHE", raising=False)

@@ -65,3 +65,74 @@ def test_probability_bars():
     fig, ax = plt.subplots()
     plotting.probability_bars(ax, np.full(10, 0.1), label=3)
     assert len(ax.patches) == 10 and ax.get_ylim() == (0, 1)
+
+
+# ---------------------------------------------------------------- colour accessibility
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from helpers import plotting as _pl  # noqa: E402
+
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("deficiency", [None, *_pl.CVD_TYPES])
+def test_palette_stays_distinguishable_with_colour_blindness(deficiency):
+    distance, i, j = _pl.cvd_min_distance(_pl.PALETTE, deficiency)
+    assert distance >= 10, f"{_pl.PALETTE[i]} and {_pl.PALETTE[j]} differ by only {distance:.1f} ({deficiency})"
+
+
+def test_the_palette_check_can_fail():
+    """matplotlib's default tab10 is not colour-blind safe, and the check says so."""
+    tab10 = [mpl.colors.to_hex(c) for c in mpl.colormaps["tab10"].colors]
+    assert min(_pl.cvd_min_distance(tab10, d)[0] for d in _pl.CVD_TYPES) < 10
+
+
+def _colormaps_in_sources() -> set[str]:
+    names = set()
+    sources = list((_ROOT / "src" / "helpers").glob("*.py")) + list((_ROOT / "chapters").glob("*.ipynb"))
+    for path in sources:
+        names |= set(re.findall(r"cmap\s*=\s*\\?[\"']([A-Za-z_]+)\\?[\"']", path.read_text(encoding="utf-8")))
+    names.add(mpl.rcParams["image.cmap"])
+    return names
+
+
+def test_every_colormap_the_book_uses_is_on_the_safe_list():
+    used = _colormaps_in_sources()
+    assert "viridis" in used and "gray_r" in used  # the scan finds them
+    assert used <= set(_pl.SAFE_COLORMAPS), f"not checked for colour blindness: {used - set(_pl.SAFE_COLORMAPS)}"
+
+
+@pytest.mark.parametrize("cmap", sorted(_pl.SAFE_COLORMAPS))
+@pytest.mark.parametrize("deficiency", [None, *_pl.CVD_TYPES])
+def test_safe_colormaps_are_ordered_by_lightness(cmap, deficiency):
+    lightness = _pl.colormap_lightness(cmap, deficiency)
+    if _pl.SAFE_COLORMAPS[cmap] == "sequential":
+        steps = np.diff(lightness)
+        assert np.all(steps > 0) or np.all(steps < 0), f"{cmap} is not monotonic in lightness ({deficiency})"
+    else:  # diverging: lightest near the middle, and the two ends tell apart
+        assert 0.3 < np.argmax(lightness) / (len(lightness) - 1) < 0.7
+        ends = [mpl.colormaps[cmap](0.0)[:3], mpl.colormaps[cmap](1.0)[:3]]
+        assert _pl.cvd_min_distance(ends, deficiency)[0] >= 20
+
+
+def test_jet_would_fail_the_lightness_check():
+    steps = np.diff(_pl.colormap_lightness("jet"))
+    assert not (np.all(steps > 0) or np.all(steps < 0))
+
+
+def test_colour_checks_reject_bad_input():
+    with pytest.raises(ValueError, match="deficiency must be one of"):
+        _pl.simulate_cvd(_pl.PALETTE, "achromatopsia")
+    with pytest.raises(ValueError, match="severity"):
+        _pl.simulate_cvd(_pl.PALETTE, "protanomaly", severity=150)
+    with pytest.raises(ValueError, match="not a colour"):
+        _pl.cvd_min_distance(["#0072B2", "not-a-colour"])
+    with pytest.raises(TypeError, match="non-empty sequence"):
+        _pl.cvd_min_distance("#0072B2")
+    with pytest.raises(ValueError, match="at least two"):
+        _pl.cvd_min_distance(["#0072B2"])
+    with pytest.raises(ValueError, match="unknown colormap"):
+        _pl.colormap_lightness("no_such_map")
+    with pytest.raises(TypeError, match="colormap name"):
+        _pl.colormap_lightness(3)

@@ -36,6 +36,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
@@ -151,6 +152,7 @@ class ModelResult:
                f"training {self.seconds:.1f} s (wall)"
 
 
+@cached(trains="model")
 def fit_and_measure(model: Any, name: str, train: tuple[np.ndarray, np.ndarray],
                     test: tuple[np.ndarray, np.ndarray], *, epochs: int = 5, batch_size: int = 64,
                     seed: int = 0) -> ModelResult:

@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 
+from .cache import cached
 from .exercises import Feedback, check_scalar, combine
 from .plotting import PALETTE
 from .validation import as_array, check_float, check_int
@@ -407,6 +408,7 @@ def build_taste_model(hidden_units: int = 32, *, inputs: int = 64, classes: int 
     return model
 
 
+@cached
 def train_taste_model(x: Any, y: Any, *, hidden_units: int = 32, epochs: int = 20,
                       batch_size: int = 64, seed: int = 0) -> tuple[Any, dict[str, list[float]]]:
     """Seed, build and fit :func:`build_taste_model`; return ``(model, history dict)``."""

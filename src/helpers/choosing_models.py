@@ -26,6 +26,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
 from .validation import as_array, check_choice, check_int, check_same_length, check_features_labels
@@ -103,6 +104,7 @@ class Result:
     seconds: float
 
 
+@cached
 def fit_and_score(
     name: str,
     x: Any,

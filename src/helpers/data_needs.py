@@ -22,6 +22,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .overfitting import build_mlp
 from .plotting import PALETTE
@@ -123,6 +124,7 @@ def accuracy(model: Any, x: Any, y: Any) -> float:
     return float(np.mean(probs.argmax(axis=1) == y))
 
 
+@cached
 def train_and_score(x: Any, y: Any, x_val: Any, y_val: Any, *, hidden: Sequence[int] = (128,),
                     steps: int = 300, batch_size: int = 32, classes: int = 10, seed: int = 0) -> float:
     """Train a fresh dense network on ``(x, y)`` for ``steps`` mini-batches; return validation accuracy."""
@@ -135,6 +137,7 @@ def train_and_score(x: Any, y: Any, x_val: Any, y_val: Any, *, hidden: Sequence[
     return accuracy(model, x_val, y_val)
 
 
+@cached
 def data_curve(x: Any, y: Any, x_val: Any, y_val: Any, sizes: Sequence[int], *, steps: int = 300,
                hidden: Sequence[int] = (128,), seed: int = 0) -> list[CurvePoint]:
     """Validation accuracy for each training-set size in ``sizes`` (balanced subsets, seeded)."""
@@ -220,6 +223,7 @@ def select_classes(x: Any, y: Any, classes: Sequence[int]) -> tuple[np.ndarray, 
     return x[mask], np.array([remap[v] for v in y[mask]], dtype=int)
 
 
+@cached
 def pretrain(x: Any, y: Any, *, hidden: int = 128, classes: int = 5, steps: int = 300, seed: int = 0) -> Any:
     """Train a 784-``hidden``-``classes`` network on a source task; returns the Keras model."""
     import keras

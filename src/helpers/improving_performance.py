@@ -20,6 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
@@ -200,6 +201,7 @@ class Run:
     probabilities: np.ndarray
 
 
+@cached
 def run_recipe(recipe: Recipe, images: Any, labels: Any, val_images: Any, val_labels: Any,
                *, seed: int = 0) -> Run:
     """Train ``recipe`` on raw ``(images, labels)``; measure it on the validation images.

@@ -23,6 +23,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE, plot_history
@@ -59,6 +60,7 @@ def to_inputs(images: Any) -> np.ndarray:
 _check_xy = check_features_labels  # shared check, see helpers.validation
 
 
+@cached
 def train_curves(
     x: Any,
     y: Any,
@@ -180,6 +182,7 @@ class SizeCurve:
         return self.train_accuracy - self.val_accuracy
 
 
+@cached
 def size_curve(
     x: Any,
     y: Any,

@@ -16,6 +16,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history, probability_bars
@@ -165,6 +166,7 @@ def digit_figure(image: Any, probabilities: Any, label: int, *, index: int | Non
     return fig
 
 
+@cached
 def retrain(data: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], *,
             hidden_units: int = 512, epochs: int = 5, optimizer: str = "rmsprop",
             seed: int = 0) -> tuple[Any, Any]:

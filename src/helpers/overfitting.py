@@ -20,6 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history
@@ -191,6 +192,7 @@ def shift_augment(x: Any, y: Any, *, copies: int = 4, max_shift: int = 2, seed: 
     return np.concatenate(out_x), np.concatenate(out_y)
 
 
+@cached(trains="model")
 def fit_and_measure(
     name: str,
     model: Any,
@@ -296,6 +298,7 @@ def plot_gaps(results: Sequence[FitResult], *, title: str = "Training vs validat
     return fig
 
 
+@cached
 def l2_sweep(data: Split, strengths: Sequence[float], *, hidden: Sequence[int] = (256, 256),
              epochs: int = 20, seed: int = 0, known: Sequence[FitResult] = ()) -> list[FitResult]:
     """Train one network per L2 strength (same seed, same data); a list of results named ``"L2 <λ>"``.

@@ -1,7 +1,9 @@
 """The book's figure style and the figures several chapters share.
 
 Colours come from the Okabe–Ito palette, which stays distinguishable for the
-common forms of colour blindness. Every function returns the matplotlib
+common forms of colour blindness; :func:`cvd_min_distance` and
+:func:`colormap_lightness` check that claim by simulating colour-vision
+deficiencies (Machado et al., 2009, as implemented by ``colorspacious``). Every function returns the matplotlib
 ``Figure`` it drew, with a title and labelled axes; notebooks end the cell
 with ``plt.show()`` so no object repr leaks into the saved output.
 """
@@ -18,6 +20,11 @@ import numpy as np
 from .validation import as_array, check_int
 
 __all__ = [
+    "CVD_TYPES",
+    "SAFE_COLORMAPS",
+    "colormap_lightness",
+    "cvd_min_distance",
+    "simulate_cvd",
     "PALETTE",
     "use_book_style",
     "digit_grid",
@@ -210,3 +217,73 @@ def probability_bars(
     ax.set_ylim(0, 1)
     ax.set_xlabel("class")
     ax.set_ylabel("probability")
+
+
+# ------------------------------------------------------------------ colour accessibility
+#: Colour-vision deficiencies simulated by :func:`simulate_cvd` (Machado et al., 2009).
+CVD_TYPES: tuple[str, ...] = ("protanomaly", "deuteranomaly", "tritanomaly")
+#: Colormaps the book uses, all readable with a colour-vision deficiency: ordered by
+#: lightness (sequential) or light in the middle with distinct ends (``RdBu_r``).
+SAFE_COLORMAPS: dict[str, str] = {
+    "viridis": "sequential", "magma": "sequential", "cividis": "sequential",
+    "gray_r": "sequential", "Blues": "sequential", "Greens": "sequential",
+    "RdBu_r": "diverging",
+}
+
+
+def _rgb(colors: Sequence[Any]) -> np.ndarray:
+    if isinstance(colors, str) or not isinstance(colors, Sequence) or len(colors) == 0:
+        raise TypeError("colors must be a non-empty sequence of matplotlib colours, e.g. PALETTE")
+    try:
+        return np.array([mpl.colors.to_rgb(c) for c in colors], dtype=float)
+    except ValueError as exc:
+        raise ValueError(f"not a colour: {exc}") from None
+
+
+def simulate_cvd(colors: Sequence[Any], deficiency: str, *, severity: float = 100.0) -> np.ndarray:
+    """How ``colors`` look with a colour-vision ``deficiency`` (sRGB in [0, 1], one row per colour).
+
+    ``severity`` 100 is the full deficiency (protanopia, deuteranopia, tritanopia).
+    """
+    from colorspacious import cspace_convert
+
+    if deficiency not in CVD_TYPES:
+        raise ValueError(f"deficiency must be one of {', '.join(CVD_TYPES)}; got {deficiency!r}")
+    if not isinstance(severity, (int, float)) or not 0 <= severity <= 100:
+        raise ValueError(f"severity must be a number from 0 to 100, got {severity!r}")
+    space = {"name": "sRGB1+CVD", "cvd_type": deficiency, "severity": float(severity)}
+    return np.clip(cspace_convert(_rgb(colors), space, "sRGB1"), 0.0, 1.0)
+
+
+def cvd_min_distance(colors: Sequence[Any], deficiency: str | None = None) -> tuple[float, int, int]:
+    """Smallest perceptual distance between two of ``colors``, and which two.
+
+    Distances are Euclidean in CAM02-UCS (about 1 is just noticeable; 10 or more is
+    easy to tell apart in a line plot). With ``deficiency``, colours are first
+    simulated as seen with that colour-vision deficiency.
+    """
+    from colorspacious import cspace_convert
+
+    rgb = _rgb(colors) if deficiency is None else simulate_cvd(colors, deficiency)
+    if len(rgb) < 2:
+        raise ValueError("need at least two colours to compare")
+    ucs = cspace_convert(rgb, "sRGB1", "CAM02-UCS")
+    distances = np.linalg.norm(ucs[:, None, :] - ucs[None, :, :], axis=-1)
+    distances[np.diag_indices(len(rgb))] = np.inf
+    i, j = np.unravel_index(np.argmin(distances), distances.shape)
+    return float(distances[i, j]), int(min(i, j)), int(max(i, j))
+
+
+def colormap_lightness(cmap: str, deficiency: str | None = None, *, n: int = 64) -> np.ndarray:
+    """Perceived lightness J' (CAM02-UCS) along colormap ``cmap``, from its low to its high end."""
+    from colorspacious import cspace_convert
+
+    if not isinstance(cmap, str):
+        raise TypeError(f"cmap must be a colormap name, got {type(cmap).__name__}")
+    if cmap not in mpl.colormaps:
+        raise ValueError(f"unknown colormap {cmap!r}")
+    n = check_int(n, "n", minimum=2)
+    rgb = mpl.colormaps[cmap](np.linspace(0, 1, n))[:, :3]
+    if deficiency is not None:
+        rgb = simulate_cvd([tuple(c) for c in rgb], deficiency)
+    return cspace_convert(rgb, "sRGB1", "CAM02-UCS")[:, 0]

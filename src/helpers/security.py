@@ -24,6 +24,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
@@ -63,6 +64,7 @@ def _check_model(model: Any) -> Any:
     return model
 
 
+@cached
 def train_model(x: Any, y: Any, *, hidden_units: int = 128, epochs: int = 8, seed: int = 0) -> Any:
     """Chapter 5's network (Adam, sparse cross-entropy), trained on ``(x, y)`` in [0, 1]."""
     import keras
@@ -212,6 +214,7 @@ def epsilon_explorer(model: Any, x: Any, y: Any) -> widgets.Explorer:
                             title="FGSM: move ε and watch the predictions")
 
 
+@cached
 def adversarial_training(x: Any, y: Any, *, epsilon: float = 0.1, epochs: int = 8, hidden_units: int = 128,
                          seed: int = 0) -> Any:
     """Train the same network on clean **and** FGSM examples (Goodfellow et al., 2015).

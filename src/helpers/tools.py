@@ -29,6 +29,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
@@ -311,6 +312,7 @@ def build_classifier(base: keras.Model, classes: int = 5, *, freeze: bool = True
     return model
 
 
+@cached
 def train_source_model(x: Any, y: Any, *, epochs: int = 3, seed: int = 0) -> tuple[keras.Model, keras.Model]:
     """Train feature extractor + head on the source task; return ``(classifier, feature_extractor)``."""
     x = as_array(x, "x", ndim=4, dtype="float32")
@@ -342,6 +344,7 @@ class TransferResult:
                 f"from scratch {self.scratch:.3f}   gain {self.transfer - self.scratch:+.3f}")
 
 
+@cached
 def transfer_experiment(base: keras.Model, train: tuple[np.ndarray, np.ndarray],
                         test: tuple[np.ndarray, np.ndarray], per_class: Sequence[int], *,
                         epochs: int = 30, freeze: bool = True, seed: int = 0) -> list[TransferResult]:

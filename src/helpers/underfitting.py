@@ -20,6 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cache import cached
 from .exercises import Feedback, check_scalar, combine
 from .overfitting import FitResult, Split, build_mlp, fit_and_measure
 from .plotting import PALETTE
@@ -95,6 +96,7 @@ def diagnose(train_acc: float, val_acc: float, *, target: float = 0.95, max_gap:
     return "good fit"
 
 
+@cached
 def run_recipe(name: str, recipe: Recipe, data: Split, *, seed: int = 0, batch_size: int = 128) -> FitResult:
     """Build, train and measure a network following ``recipe`` (seeded)."""
     import keras
