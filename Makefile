@@ -52,8 +52,8 @@ $(BOOK_INDEX): $(STAMP) $(BOOK_SOURCES)
 	$(BIN)/python tools/check_html.py _build/html
 	@touch $(BOOK_INDEX)
 
-test: $(STAMP)  ## unit tests of every helper + every notebook under strict nbval
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests chapters $(NBVAL)
+test: $(STAMP)  ## every notebook under strict nbval + unit tests of every helper (long notebooks first)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile chapters tests $(NBVAL)
 
 test-nb: $(STAMP)  ## strict nbval on the notebooks named by NB=... only
 	$(BIN)/python -m pytest -p no:xdist $(NB) $(NBVAL)
