@@ -34,6 +34,9 @@ CHILD = r"""
 import json, resource, sys, time
 import nbformat
 from nbclient import NotebookClient
+sys.path.insert(0, "tools")
+from execute_into_cache import poll_in_short_slices  # the same client fix as the book build
+poll_in_short_slices()
 path = sys.argv[1]
 nb = nbformat.read(path, as_version=4)
 start = time.perf_counter()

@@ -25,6 +25,40 @@ from jupyter_cache.executors import load_executor
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def poll_in_short_slices(slice_seconds: float = 1.0) -> None:
+    """Make kernel clients wait for a reply in short polls instead of one long one.
+
+    Measured on this machine (nbclient 0.11, jupyter_client 8.10, ipykernel 7.4): now and
+    then a notebook's client sleeps through the kernel's reply and only notices it when
+    the cell timeout (240 s) expires, then carries on without an error. Executing the book
+    (warm model cache) took 364 s of wall time for 281 s of CPU time without this patch, and
+    171-176 s for 267-276 s of CPU with it. Polling in 1-second slices until the
+    same deadline keeps nbclient's behaviour (including its timeout error) and bounds the
+    cost of a missed wake-up to one second. The worker processes inherit the patch (fork).
+    """
+    from queue import Empty
+
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    if getattr(AsyncZMQSocketChannel.get_msg, "_sliced", False):
+        return
+    original = AsyncZMQSocketChannel.get_msg
+
+    async def get_msg(self, timeout=None):  # type: ignore[no-untyped-def]
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= slice_seconds:
+                return await original(self, max(remaining, 0.0))
+            try:
+                return await original(self, slice_seconds)
+            except Empty:
+                continue
+
+    get_msg._sliced = True  # type: ignore[attr-defined]
+    AsyncZMQSocketChannel.get_msg = get_msg  # type: ignore[method-assign]
+
+
 def toc_notebooks(root: Path = ROOT) -> list[Path]:
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     entries = [toc["root"]] + [c["file"] for p in toc.get("parts", []) for c in p.get("chapters", [])]
@@ -41,6 +75,7 @@ def main() -> int:
     cache = get_cache(args.cache or str(root / "_build" / ".jupyter_cache"))
     for nb in toc_notebooks(root):
         cache.add_nb_to_project(str(nb))
+    poll_in_short_slices()
     start = time.perf_counter()
     executor = load_executor("local-parallel", cache=cache)
     result = executor.run_and_cache(timeout=args.timeout, allow_errors=False)
