@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,6 +131,24 @@ def test_corrupt_entry_is_recomputed(on):
 def test_unhashable_argument_is_a_clear_type_error(on):
     with pytest.raises(TypeError, match="argument 1 of noisy_sum of type object"):
         noisy_sum(object())
+
+
+def test_a_function_argument_is_refused(on):
+    """Two lambdas have the same name but compute different things: neither may be a key."""
+    with pytest.raises(TypeError, match="argument 1 of noisy_sum, a function"):
+        noisy_sum(lambda: 1)
+    with pytest.raises(TypeError, match=r"argument 1 of noisy_sum\[0\], a function"):
+        noisy_sum([np.sum])
+    assert CALLS == [] and not list(on.glob("*.pkl"))
+
+
+def test_versions_do_not_depend_on_what_is_imported(monkeypatch):
+    import importlib.metadata
+
+    before = cache._versions()
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    assert cache._versions() == before
+    assert importlib.metadata.version("numpy") in before.split("/")
 
 
 def test_cached_needs_a_function():

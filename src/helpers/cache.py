@@ -41,6 +41,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib.metadata
 import inspect
 import io
 import json
@@ -153,8 +154,13 @@ def _feed(digest: Any, value: Any, where: str) -> None:
         digest.update(b"compile:" + _anonymous_config(json.dumps(compiled, sort_keys=True, default=repr)).encode())
         for weight in value.get_weights():
             _feed(digest, np.asarray(weight), where)
-    elif callable(value) and hasattr(value, "__qualname__"):
-        digest.update(f"callable:{getattr(value, '__module__', '')}.{value.__qualname__};".encode())
+    elif callable(value):
+        # A function's name does not say what it computes (two lambdas share one), and
+        # hashing its code would miss the closures and globals it reads: refuse it.
+        raise TypeError(
+            f"cannot build a cache key from {where}, a function ({type(value).__name__}); "
+            "a cached function must receive data, not functions"
+        )
     else:
         raise TypeError(
             f"cannot build a cache key from {where} of type {type(value).__name__}; "
@@ -174,10 +180,13 @@ def _code_hash(function: Callable[..., Any]) -> str:
 
 
 def _versions() -> str:
-    parts = [platform.python_version(), np.__version__]
-    for name in ("keras", "tensorflow"):
-        module = sys.modules.get(name)
-        parts.append(getattr(module, "__version__", "-") if module else "-")
+    """Python's and the installed numpy, Keras and TensorFlow versions (imported or not)."""
+    parts = [platform.python_version()]
+    for name in ("numpy", "keras", "tensorflow"):
+        try:
+            parts.append(importlib.metadata.version(name))
+        except importlib.metadata.PackageNotFoundError:
+            parts.append("-")
     return "/".join(parts)
 
 
