@@ -1,0 +1,151 @@
+"""Where does a notebook's time go? TensorFlow/Keras's fixed costs, measured side by side.
+
+The book's networks are small: one training step of the 784-128-10 network is about
+0.6 million multiply-adds per example, a fraction of a millisecond of arithmetic. Most of a
+notebook's time is therefore overhead, and this script measures each kind of it on this
+machine, so that speed work aims at the right thing (issue 9):
+
+- importing TensorFlow/Keras in a fresh process (every notebook kernel pays it once), and
+  the part of it spent importing scikit-learn, which Keras imports for its wrappers;
+- building, compiling and tracing a model (every new model pays it once);
+- starting an epoch (Keras creates a new ``tf.data`` iterator each epoch);
+- one training step, with ``steps_per_execution`` 1 (the default) and 32, and whether the
+  trained weights are identical;
+- a small CNN's epoch with TensorFlow's oneDNN optimisations off (the book's setting, see
+  ``helpers.runtime``) and on.
+
+    python benchmarks/bench_overheads.py [--repeat 3]
+
+Each figure is the median of ``--repeat`` runs. Nothing here is asserted: times depend on
+the machine and on what else it is doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
+os.environ.update({k: os.environ.get(k, v) for k, v in QUIET.items()})
+
+
+def import_seconds(statement: str) -> float:
+    """Wall time of ``python -c statement`` in a fresh process, minus a bare interpreter's."""
+    def run(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, **QUIET})
+        return time.perf_counter() - start
+
+    return run(statement) - run("pass")
+
+
+def keras_costs(repeat: int) -> dict[str, float]:
+    """Per-model, per-epoch and per-step costs of ``Model.fit`` on a 784-128-10 network."""
+    import keras
+    import numpy as np
+
+    keras.config.disable_interactive_logging()
+    rng = np.random.default_rng(0)
+    x = rng.random((32 * 320, 784), dtype=np.float32)
+    y = rng.integers(0, 10, len(x))
+
+    def model(spe: int = 1) -> keras.Model:
+        keras.utils.set_random_seed(0)
+        m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+        m.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"], steps_per_execution=spe)
+        return m
+
+    def fit_seconds(m: keras.Model, n: int, epochs: int) -> float:
+        start = time.perf_counter()
+        m.fit(x[:n], y[:n], epochs=epochs, batch_size=32, shuffle=False, verbose=0)
+        return time.perf_counter() - start
+
+    first, epochs, steps1, steps32 = [], [], [], []
+    same = True
+    for _ in range(repeat):
+        start = time.perf_counter()
+        m = model()
+        fit_seconds(m, 32, 1)                                   # build, compile, trace, one step
+        first.append(time.perf_counter() - start)
+        one = fit_seconds(m, 32, 1)
+        epochs.append((fit_seconds(m, 32, 21) - one) / 20)      # 20 extra epochs of one step each
+        a, b = model(1), model(32)
+        fit_seconds(a, 32 * 32, 1), fit_seconds(b, 32 * 32, 1)  # trace both, same 32 steps each
+        steps1.append(fit_seconds(a, len(x), 1) / 320)
+        steps32.append(fit_seconds(b, len(x), 1) / 320)
+        same = same and all(np.array_equal(p, q) for p, q in zip(a.get_weights(), b.get_weights()))
+    return {"model": statistics.median(first), "epoch": statistics.median(epochs),
+            "step": statistics.median(steps1), "step32": statistics.median(steps32), "identical": same}
+
+
+CNN_CHILD = r"""
+import json, statistics, time
+import numpy as np, keras
+keras.config.disable_interactive_logging()
+rng = np.random.default_rng(0)
+x = rng.random((2000, 28, 28, 1), dtype=np.float32); y = rng.integers(0, 10, 2000)
+keras.utils.set_random_seed(0)
+m = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3, activation="relu"),
+                      keras.layers.MaxPooling2D(), keras.layers.Conv2D(16, 3, activation="relu"),
+                      keras.layers.MaxPooling2D(), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+m.compile("adam", "sparse_categorical_crossentropy")
+m.fit(x, y, epochs=1, batch_size=64, verbose=0)
+times = []
+for _ in range(REPEAT):
+    t = time.perf_counter(); m.fit(x, y, epochs=1, batch_size=64, verbose=0); times.append(time.perf_counter() - t)
+print(json.dumps(statistics.median(times)))
+"""
+
+
+def cnn_epoch_seconds(onednn: bool, repeat: int) -> float:
+    """Median seconds of one CNN epoch (2,000 images, batch 64) in a fresh process."""
+    env = {**os.environ, **QUIET, "TF_ENABLE_ONEDNN_OPTS": "1" if onednn else "0"}
+    out = subprocess.run([sys.executable, "-c", CNN_CHILD.replace("REPEAT", str(repeat))], env=env,
+                         check=True, capture_output=True, text=True)
+    return float(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    n = max(1, args.repeat)
+
+    imports = {name: statistics.median(import_seconds(code) for _ in range(n)) for name, code in
+               [("numpy + matplotlib", "import numpy, matplotlib.pyplot"),
+                ("scikit-learn", "import sklearn.base"),
+                ("keras (TensorFlow backend)", "import keras")]}
+    costs = keras_costs(n)
+    cnn_off, cnn_on = cnn_epoch_seconds(False, n), cnn_epoch_seconds(True, n)
+    flops_per_step = 6 * (784 * 128 + 128 * 10) * 32            # training FLOPs of one batch of 32
+
+    print(f"{'cost (median of ' + str(n) + ')':<52}{'seconds':>10}")
+    for name, s in imports.items():
+        print(f"{'import ' + name + ' (fresh process)':<52}{s:>10.2f}")
+    print(f"{'new 784-128-10 model: build, compile, trace, 1 step':<52}{costs['model']:>10.3f}")
+    print(f"{'one more epoch (new tf.data iterator), 1 step':<52}{costs['epoch']:>10.4f}")
+    print(f"{'one training step, batch 32':<52}{costs['step']:>10.4f}")
+    print(f"{'  the same with steps_per_execution=32':<52}{costs['step32']:>10.4f}")
+    print(f"{'CNN epoch, 2,000 images, oneDNN off (book setting)':<52}{cnn_off:>10.3f}")
+    print(f"{'  the same with oneDNN on':<52}{cnn_on:>10.3f}")
+    print()
+    print(f"arithmetic in one step: {flops_per_step / 1e6:.1f} MFLOP, {flops_per_step / costs['step'] / 1e9:.2f} "
+          f"GFLOP/s achieved: the step is mostly overhead")
+    print(f"a new model costs as much as {costs['model'] / costs['step']:.0f} steps; "
+          f"an epoch boundary as much as {costs['epoch'] / costs['step']:.0f} steps")
+    print(f"scikit-learn is {imports['scikit-learn'] / imports['keras (TensorFlow backend)']:.0%} of the Keras import")
+    print(f"steps_per_execution=32: steps {costs['step'] / costs['step32']:.2f}x faster, "
+          f"weights {'identical' if costs['identical'] else 'DIFFERENT'}")
+    print(f"oneDNN on: CNN epoch {cnn_off / cnn_on:.2f}x faster (numerics change slightly, and it prints "
+          "a banner to stderr that TF_CPP_MIN_LOG_LEVEL does not silence)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
