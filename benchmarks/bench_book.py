@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers.runtime import TF_ENVIRONMENT
+
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import json, resource, sys, time
@@ -51,8 +53,7 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
 def env(model_cache: str = "off") -> dict[str, str]:
     e = dict(os.environ)
     e["DLBOOK_MODEL_CACHE"] = model_cache
-    e.update({"DLBOOK_DATA_SOURCE": "sample", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
-              "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+    e.update({**TF_ENVIRONMENT, "DLBOOK_DATA_SOURCE": "sample", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
     e.pop("MPLBACKEND", None)
     return e
 

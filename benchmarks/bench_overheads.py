@@ -30,7 +30,8 @@ import subprocess
 import sys
 import time
 
-QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
+from helpers.runtime import TF_ENVIRONMENT as QUIET  # noqa: E402  (the book's quiet settings)
+
 os.environ.update({k: os.environ.get(k, v) for k, v in QUIET.items()})
 
 

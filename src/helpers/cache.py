@@ -182,11 +182,14 @@ def _code_hash(function: Callable[..., Any]) -> str:
 def _versions() -> str:
     """Python's and the installed numpy, Keras and TensorFlow versions (imported or not)."""
     parts = [platform.python_version()]
-    for name in ("numpy", "keras", "tensorflow"):
-        try:
-            parts.append(importlib.metadata.version(name))
-        except importlib.metadata.PackageNotFoundError:
-            parts.append("-")
+    # TensorFlow is installed as `tensorflow-cpu` on Linux and as `tensorflow` on macOS.
+    for names in (("numpy",), ("keras",), ("tensorflow", "tensorflow-cpu")):
+        found = "-"
+        for name in names:
+            with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+                found = importlib.metadata.version(name)
+                break
+        parts.append(found)
     return "/".join(parts)
 
 
