@@ -6,6 +6,7 @@ Pieces shared by several chapters live in their own modules, once:
 - :mod:`helpers.runtime`    quiet, seeded TensorFlow/Keras for notebooks and tests
 - :mod:`helpers.data`       real MNIST / Fashion-MNIST, online or offline
 - :mod:`helpers.plotting`   the book's figure style and common figures
+- :mod:`helpers.training`   training small Keras models without a fixed cost per epoch
 - :mod:`helpers.widgets`    interactive explorers that also leave a static figure
 - :mod:`helpers.exercises`  checkers that give learners specific feedback
 - :mod:`helpers.validation` argument checks with clear error messages

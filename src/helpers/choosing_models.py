@@ -29,6 +29,7 @@ import numpy as np
 from .cache import cached
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
+from .training import fit_epochs
 from .validation import as_array, check_choice, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -118,8 +119,9 @@ def fit_and_score(
 ) -> Result:
     """Train candidate ``name`` (one of :data:`MODELS`) on ``(x, y)``; score it on the validation data.
 
-    Every trained candidate is a Keras model fitted for ``epochs`` epochs
-    (batch 64, Adam, cross-entropy); logistic regression is the network
+    Every trained candidate is a Keras model fitted for ``epochs`` passes over
+    the data (batch 64, Adam, cross-entropy), laid end to end as one Keras
+    epoch by :func:`helpers.training.fit_epochs`; logistic regression is the network
     without a hidden layer. ``seconds`` is wall-clock training time here.
     """
     check_choice(name, "model", MODELS)
@@ -146,7 +148,7 @@ def fit_and_score(
                                 loss="sparse_categorical_crossentropy")
         else:
             model = build_cnn(inputs=x.shape[1])
-        model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+        fit_epochs(model, x, y, epochs=epochs, batch_size=64, seed=seed)  # one Keras epoch: see helpers.training
         accuracy = float(model.evaluate(x_val, y_val, verbose=0)[1])
         params = int(model.count_params())
     return Result(name, accuracy, params, time.perf_counter() - start)

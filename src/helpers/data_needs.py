@@ -14,7 +14,6 @@ Three measurements on the book's MNIST sample:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .overfitting import build_mlp
 from .plotting import PALETTE
+from .training import epoch_order, fit_steps  # shared; re-exported here for this chapter's readers
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = [
@@ -84,37 +84,6 @@ def balanced_subset(labels: Any, n: int, *, seed: int = 0) -> np.ndarray:
             raise ValueError(f"n = {n} needs {k} examples of class {c}, but only {len(pool)} exist")
         chosen.append(rng.choice(pool, size=k, replace=False))
     return rng.permutation(np.concatenate(chosen))
-
-
-def epoch_order(n: int, *, steps: int = 300, batch_size: int = 32, seed: int = 0) -> np.ndarray:
-    """Indices for ``steps`` mini-batches over ``n`` examples: whole shuffled epochs, back to back.
-
-    Training on ``x[epoch_order(...)]`` for *one* Keras epoch without shuffling
-    is the same as training for ``steps * batch_size / n`` epochs, but avoids
-    Keras's fixed cost per epoch, which dominates when ``n`` is tiny (50
-    examples make 2 batches per epoch). Every training-set size then gets the
-    same number of gradient steps, so small sets are not under-trained.
-    """
-    n = check_int(n, "n", minimum=1)
-    steps = check_int(steps, "steps", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    rng = np.random.default_rng(seed)
-    needed = steps * batch_size
-    order = np.concatenate([rng.permutation(n) for _ in range(math.ceil(needed / n))])
-    return order[:needed]
-
-
-def fit_steps(model: Any, x: Any, y: Any, *, steps: int = 300, batch_size: int = 32, seed: int = 0) -> Any:
-    """Train a compiled Keras ``model`` for exactly ``steps`` mini-batches (see :func:`epoch_order`)."""
-    import keras
-
-    x = as_array(x, "x", ndim=2)
-    y = as_array(y, "y", ndim=1, dtype=int)
-    check_same_length(x, y, "x", "y")
-    order = epoch_order(len(x), steps=steps, batch_size=batch_size, seed=seed)
-    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
-    model.fit(x[order], y[order], epochs=1, batch_size=batch_size, shuffle=False, verbose=0)
-    return model
 
 
 def accuracy(model: Any, x: Any, y: Any) -> float:

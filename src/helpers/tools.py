@@ -34,6 +34,7 @@ from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
 from .runtime import quiet_tensorflow
+from .training import fit_epochs
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 quiet_tensorflow()  # before TensorFlow is imported
@@ -365,7 +366,7 @@ def transfer_experiment(base: keras.Model, train: tuple[np.ndarray, np.ndarray],
             keras.utils.set_random_seed(seed)
             body = _clone_base(base) if pretrained else build_feature_extractor(seed=seed + 100)
             model = build_classifier(body, classes, freeze=freeze and pretrained, seed=seed)
-            model.fit(xs, ys, epochs=epochs, batch_size=32, verbose=0)
+            fit_epochs(model, xs, ys, epochs=epochs, batch_size=32, seed=seed)  # one Keras epoch: see helpers.training
             predicted = np.argmax(np.asarray(model(x_test, training=False)), axis=1)
             scores.append(float(np.mean(predicted == np.asarray(y_test))))
         results.append(TransferResult(int(n), scores[0], scores[1]))

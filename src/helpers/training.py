@@ -1,0 +1,81 @@
+"""Training small Keras models without paying Keras's fixed cost per epoch (shared by several chapters).
+
+``model.fit(x, y, epochs=30)`` starts 30 Keras epochs, and each start has a
+fixed cost (a new ``tf.data`` iterator, callbacks, metric resets): about 50 ms
+on the book's 2-core machine, the price of 10-15 training steps (measured by
+``benchmarks/bench_overheads.py``). On a few hundred examples an epoch is only a
+handful of steps, so most of the time goes into starting epochs rather than
+learning.
+
+The remedy is to do the shuffling ourselves: lay whole shuffled epochs end to
+end (:func:`epoch_order`) and give Keras that sequence as *one* epoch, without
+shuffling. Each example is still seen once per pass, in a new random order
+each pass. One thing differs from ``fit(epochs=...)``: the last, shorter
+mini-batch of a pass is not cut short, so a mini-batch can straddle two passes.
+
+- :func:`fit_steps` trains for an exact number of mini-batches (chapters that
+  compare training-set sizes give every size the same number of steps);
+- :func:`fit_epochs` trains for a number of passes over the data (the usual
+  meaning of "epochs").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .validation import as_array, check_int, check_same_length
+
+__all__ = ["epoch_order", "fit_steps", "fit_epochs"]
+
+
+def epoch_order(n: int, *, steps: int = 300, batch_size: int = 32, seed: int = 0) -> np.ndarray:
+    """Indices for ``steps`` mini-batches over ``n`` examples: whole shuffled epochs, back to back.
+
+    Training on ``x[epoch_order(...)]`` for *one* Keras epoch without shuffling
+    is the same as training for ``steps * batch_size / n`` epochs, but avoids
+    Keras's fixed cost per epoch, which dominates when ``n`` is tiny (50
+    examples make 2 batches per epoch).
+    """
+    n = check_int(n, "n", minimum=1)
+    steps = check_int(steps, "steps", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    rng = np.random.default_rng(seed)
+    needed = steps * batch_size
+    order = np.concatenate([rng.permutation(n) for _ in range(math.ceil(needed / n))])
+    return order[:needed]
+
+
+def fit_steps(model: Any, x: Any, y: Any, *, steps: int = 300, batch_size: int = 32, seed: int = 0) -> Any:
+    """Train a compiled Keras ``model`` for exactly ``steps`` mini-batches (see :func:`epoch_order`).
+
+    ``x`` may have any shape whose first axis counts the examples (flat vectors
+    or images). Returns the trained ``model``.
+    """
+    import keras
+
+    x = as_array(x, "x", dtype=None)
+    if x.ndim < 2:
+        raise ValueError(f"x must have one row per example (2 or more dimensions), got shape {x.shape}")
+    y = as_array(y, "y", ndim=1, dtype=int)
+    check_same_length(x, y, "x", "y")
+    order = epoch_order(len(x), steps=steps, batch_size=batch_size, seed=seed)
+    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    model.fit(x[order], y[order], epochs=1, batch_size=batch_size, shuffle=False, verbose=0)
+    return model
+
+
+def fit_epochs(model: Any, x: Any, y: Any, *, epochs: int, batch_size: int = 32, seed: int = 0) -> Any:
+    """Train a compiled Keras ``model`` for ``epochs`` passes over ``(x, y)``, as one Keras epoch.
+
+    The number of mini-batches is ``ceil(epochs * len(x) / batch_size)``, so every
+    example is seen ``epochs`` times (see the module docstring for the one
+    difference from ``model.fit(x, y, epochs=epochs)``). Returns the trained ``model``.
+    """
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    n = len(as_array(y, "y", ndim=1, dtype=int))
+    steps = max(1, math.ceil(epochs * n / batch_size))
+    return fit_steps(model, x, y, steps=steps, batch_size=batch_size, seed=seed)

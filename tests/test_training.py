@@ -1,0 +1,69 @@
+"""Tests for helpers.training: whole shuffled epochs laid end to end, trained as one Keras epoch."""
+
+import numpy as np
+import pytest
+
+from helpers import training as tr
+
+
+def toy(n=60, seed=0):
+    """Separable 3-class toy data in 5 dimensions."""
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(3, 5)) * 5
+    y = np.arange(n) % 3
+    return (centers[y] + rng.normal(size=(n, 5))).astype("float32"), y
+
+
+def small_model():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_epoch_order_is_whole_shuffled_epochs_and_seeded():
+    order = tr.epoch_order(10, steps=7, batch_size=4, seed=0)
+    assert len(order) == 28
+    assert sorted(order[:10]) == list(range(10)) and sorted(order[10:20]) == list(range(10))
+    assert not np.array_equal(order[:10], order[10:20])          # a new order each pass
+    assert np.array_equal(order, tr.epoch_order(10, steps=7, batch_size=4, seed=0))
+
+
+def test_fit_epochs_runs_the_expected_number_of_steps_and_learns():
+    x, y = toy()
+    model = small_model()
+    tr.fit_epochs(model, x, y, epochs=5, batch_size=8, seed=0)
+    assert int(model.optimizer.iterations.numpy()) == int(np.ceil(5 * 60 / 8))   # 38 steps, one Keras epoch
+    assert np.mean(model.predict(x, verbose=0).argmax(axis=1) == y) > 0.9
+
+
+def test_fit_steps_is_seeded_and_takes_images():
+    import keras
+
+    x, y = toy()
+    a, b = small_model(), small_model()
+    tr.fit_steps(a, x, y, steps=10, batch_size=8, seed=3)
+    tr.fit_steps(b, x, y, steps=10, batch_size=8, seed=3)
+    assert all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))
+    keras.utils.set_random_seed(0)
+    cnn = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")])
+    cnn.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    tr.fit_steps(cnn, np.zeros((6, 4, 4, 1), "float32"), np.arange(6) % 2, steps=2, batch_size=3)
+    assert int(cnn.optimizer.iterations.numpy()) == 2
+
+
+def test_bad_input_is_named():
+    x, y = toy()
+    model = small_model()
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        tr.fit_epochs(model, x, y, epochs=0)
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        tr.epoch_order(10, steps=0)
+    with pytest.raises(ValueError, match="x and y"):
+        tr.fit_steps(model, x, y[:5])
+    with pytest.raises(ValueError, match="one row per example"):
+        tr.fit_steps(model, x[0], y[:1])
+    with pytest.raises(TypeError, match="y must be array-like"):
+        tr.fit_epochs(model, x, "labels", epochs=1)
