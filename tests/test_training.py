@@ -67,3 +67,15 @@ def test_bad_input_is_named():
         tr.fit_steps(model, x[0], y[:1])
     with pytest.raises(TypeError, match="y must be array-like"):
         tr.fit_epochs(model, x, "labels", epochs=1)
+
+
+def test_one_big_validation_batch_gives_the_same_validation_metrics():
+    x, y = toy()
+    model = small_model()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, epochs=1, batch_size=8, validation_data=(x, y),
+                        validation_batch_size=tr.VALIDATION_BATCH, verbose=0)
+    loss, acc = model.evaluate(x, y, batch_size=8, verbose=0)          # Keras's own batching
+    assert abs(history.history["val_loss"][0] - loss) < 1e-5
+    assert history.history["val_accuracy"][0] == acc
+    assert tr.VALIDATION_BATCH >= 1000      # the book's validation sets (1,000 images) fit in one batch

@@ -24,6 +24,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history
+from .training import VALIDATION_BATCH
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = [
@@ -229,7 +230,7 @@ def fit_and_measure(
             restore_best_weights=True))
     keras.utils.set_random_seed(seed)
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val),
-                        callbacks=callbacks, verbose=0)
+                        validation_batch_size=VALIDATION_BATCH, callbacks=callbacks, verbose=0)
     if measure_on is not None:
         x, y = measure_on
         check_same_length(x, y, "measure_on[0]", "measure_on[1]")
