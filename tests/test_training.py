@@ -79,3 +79,34 @@ def test_one_big_validation_batch_gives_the_same_validation_metrics():
     assert abs(history.history["val_loss"][0] - loss) < 1e-5
     assert history.history["val_accuracy"][0] == acc
     assert tr.VALIDATION_BATCH >= 1000      # the book's validation sets (1,000 images) fit in one batch
+
+
+def test_predict_proba_and_accuracy_match_keras():
+    import keras
+
+    x, y = toy()
+    model = small_model()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    tr.fit_epochs(model, x, y, epochs=2, batch_size=8)
+    expected = model.predict(x, verbose=0)          # batch sizes differ, so equal up to float rounding
+    assert np.allclose(tr.predict_proba(model, x, batch_size=7), expected, rtol=0, atol=1e-6)
+    assert np.allclose(tr.predict_proba(model, x.astype("float64")), expected, rtol=0, atol=1e-6)
+    assert abs(tr.accuracy(model, x, y) - model.evaluate(x, y, verbose=0)[1]) < 1e-6
+    keras.utils.set_random_seed(0)
+    binary = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1, activation="sigmoid")])
+    binary.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    yb = (y == 1).astype(int)
+    assert abs(tr.accuracy(binary, x, yb) - binary.evaluate(x, yb, verbose=0)[1]) < 1e-6
+
+
+def test_predict_proba_and_accuracy_reject_bad_input():
+    x, y = toy()
+    model = small_model()
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        tr.predict_proba("model", x)
+    with pytest.raises(ValueError, match="one row per example"):
+        tr.predict_proba(model, x[0])
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        tr.predict_proba(model, x, batch_size=0)
+    with pytest.raises(ValueError, match="x and y"):
+        tr.accuracy(model, x, y[:3])

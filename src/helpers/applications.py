@@ -40,6 +40,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
+from .training import accuracy as model_accuracy
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -170,8 +171,7 @@ def fit_and_measure(model: Any, name: str, train: tuple[np.ndarray, np.ndarray],
     start = time.perf_counter()
     model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
     seconds = time.perf_counter() - start
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    return ModelResult(name, float(accuracy), int(model.count_params()), seconds)
+    return ModelResult(name, model_accuracy(model, x_test, y_test), int(model.count_params()), seconds)
 
 
 def convolve2d(image: Any, kernel: Any) -> np.ndarray:

@@ -29,7 +29,7 @@ import numpy as np
 from .cache import cached
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
-from .training import fit_epochs
+from .training import accuracy as model_accuracy, fit_epochs
 from .validation import as_array, check_choice, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -149,7 +149,7 @@ def fit_and_score(
         else:
             model = build_cnn(inputs=x.shape[1])
         fit_epochs(model, x, y, epochs=epochs, batch_size=64, seed=seed)  # one Keras epoch: see helpers.training
-        accuracy = float(model.evaluate(x_val, y_val, verbose=0)[1])
+        accuracy = model_accuracy(model, x_val, y_val)
         params = int(model.count_params())
     return Result(name, accuracy, params, time.perf_counter() - start)
 

@@ -25,7 +25,7 @@ from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .overfitting import build_mlp
 from .plotting import PALETTE
-from .training import epoch_order, fit_steps  # shared; re-exported here for this chapter's readers
+from .training import accuracy, epoch_order, fit_steps  # shared; re-exported here for this chapter's readers
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = [
@@ -84,13 +84,6 @@ def balanced_subset(labels: Any, n: int, *, seed: int = 0) -> np.ndarray:
             raise ValueError(f"n = {n} needs {k} examples of class {c}, but only {len(pool)} exist")
         chosen.append(rng.choice(pool, size=k, replace=False))
     return rng.permutation(np.concatenate(chosen))
-
-
-def accuracy(model: Any, x: Any, y: Any) -> float:
-    """Fraction of ``x`` that ``model`` classifies as ``y``."""
-    y = as_array(y, "y", ndim=1, dtype=int)
-    probs = model.predict(as_array(x, "x", ndim=2), verbose=0, batch_size=512)
-    return float(np.mean(probs.argmax(axis=1) == y))
 
 
 @cached

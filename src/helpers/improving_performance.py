@@ -23,6 +23,7 @@ import numpy as np
 from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE
+from .training import predict_proba
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -230,7 +231,7 @@ def run_recipe(recipe: Recipe, images: Any, labels: Any, val_images: Any, val_la
                         inputs=x.shape[1])
     model.fit(x, labels, epochs=check_int(recipe.epochs, "epochs", minimum=1),
               batch_size=check_int(recipe.batch_size, "batch_size", minimum=1), verbose=0)
-    probabilities = model.predict(x_val, verbose=0, batch_size=500)
+    probabilities = predict_proba(model, x_val)
     accuracy = float(np.mean(probabilities.argmax(axis=1) == val_labels))
     return Run(recipe.name, accuracy, probabilities)
 

@@ -27,7 +27,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE, plot_history
-from .training import VALIDATION_BATCH
+from .training import VALIDATION_BATCH, accuracy
 from .validation import as_array, check_choice, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -226,8 +226,8 @@ def size_curve(
                             loss="sparse_categorical_crossentropy")
         repeated = np.resize(np.arange(n), steps * batch_size)
         model.fit(x[repeated], y[repeated], epochs=1, batch_size=batch_size, shuffle=True, verbose=0)
-        train_acc.append(float(model.evaluate(x[:n], y[:n], verbose=0)[1]))
-        val_acc.append(float(model.evaluate(x_val, y_val, verbose=0)[1]))
+        train_acc.append(accuracy(model, x[:n], y[:n]))
+        val_acc.append(accuracy(model, x_val, y_val))
     return SizeCurve(np.array(sizes_), np.array(train_acc), np.array(val_acc))
 
 

@@ -24,7 +24,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history
-from .training import VALIDATION_BATCH
+from .training import VALIDATION_BATCH, predict_proba
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = [
@@ -247,7 +247,7 @@ def accuracy_and_loss(model: Any, x: Any, y: Any) -> tuple[float, float]:
     penalty is left out, so runs with and without weight decay compare fairly.
     """
     y = as_array(y, "y", ndim=1, dtype=None)
-    probs = np.asarray(model.predict(x, verbose=0, batch_size=512), dtype=float)
+    probs = predict_proba(model, x).astype(float)
     if probs.ndim != 2 or len(probs) != len(y):
         raise ValueError(f"the model's predictions have shape {probs.shape}; expected ({len(y)}, classes)")
     labels = y.astype(int)

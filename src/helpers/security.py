@@ -28,6 +28,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
+from .training import predict_proba
 from .validation import as_array, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -126,7 +127,7 @@ def accuracy(model: Any, x: Any, y: Any) -> float:
     """Fraction of examples whose most probable class is the label."""
     model = _check_model(model)
     x, y = _check_xy(x, y)
-    return float(np.mean(model.predict(x, verbose=0, batch_size=500).argmax(axis=1) == y))
+    return float(np.mean(predict_proba(model, x).argmax(axis=1) == y))
 
 
 def accuracy_under_attack(model: Any, x: Any, y: Any, epsilons: Sequence[float]) -> np.ndarray:
@@ -137,8 +138,7 @@ def accuracy_under_attack(model: Any, x: Any, y: Any, epsilons: Sequence[float])
     x, y = _check_xy(x, y)
     grad_sign = np.sign(input_gradient(model, x, y))   # FGSM's direction does not depend on ε
     return np.array([
-        float(np.mean(model.predict(np.clip(x + e * grad_sign, 0, 1).astype("float32"), verbose=0,
-                                    batch_size=500).argmax(axis=1) == y))
+        float(np.mean(predict_proba(model, np.clip(x + e * grad_sign, 0, 1)).argmax(axis=1) == y))
         for e in eps
     ])
 
@@ -176,8 +176,8 @@ def adversarial_figure(model: Any, x: Any, y: Any, epsilon: float, *, n: int = 8
     epsilon = check_float(epsilon, "epsilon", minimum=0.0, maximum=1.0)
     x, y = x[:n], y[:n]
     x_adv = fgsm(model, x, y, epsilon)
-    p_clean = model.predict(x, verbose=0).argmax(axis=1)
-    p_adv = model.predict(x_adv, verbose=0).argmax(axis=1)
+    p_clean = predict_proba(model, x).argmax(axis=1)
+    p_adv = predict_proba(model, x_adv).argmax(axis=1)
     fig, axes = plt.subplots(3, n, figsize=(1.3 * n, 4.6), squeeze=False)
     rows = [("original", x, p_clean), ("perturbation", x_adv - x, None), (f"ε = {epsilon:.2f}", x_adv, p_adv)]
     for r, (name, images, preds) in enumerate(rows):
@@ -245,7 +245,7 @@ def per_example_loss(model: Any, x: Any, y: Any) -> np.ndarray:
     """Cross-entropy loss of each example separately: ``-log p(true class)``."""
     model = _check_model(model)
     x, y = _check_xy(x, y)
-    p = model.predict(x, verbose=0, batch_size=500)
+    p = predict_proba(model, x)
     return -np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1.0))
 
 
