@@ -1,5 +1,8 @@
 """helpers.plotting: figures have titles and labels; bad input is rejected clearly."""
 
+import re
+from pathlib import Path
+
 import matplotlib as mpl
 import numpy as np
 import pytest
@@ -68,24 +71,19 @@ def test_probability_bars():
 
 
 # ---------------------------------------------------------------- colour accessibility
-import re  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from helpers import plotting as _pl  # noqa: E402
-
 _ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("deficiency", [None, *_pl.CVD_TYPES])
+@pytest.mark.parametrize("deficiency", [None, *plotting.CVD_TYPES])
 def test_palette_stays_distinguishable_with_colour_blindness(deficiency):
-    distance, i, j = _pl.cvd_min_distance(_pl.PALETTE, deficiency)
-    assert distance >= 10, f"{_pl.PALETTE[i]} and {_pl.PALETTE[j]} differ by only {distance:.1f} ({deficiency})"
+    distance, i, j = plotting.cvd_min_distance(plotting.PALETTE, deficiency)
+    assert distance >= 10, f"{plotting.PALETTE[i]} and {plotting.PALETTE[j]} differ by only {distance:.1f} ({deficiency})"
 
 
 def test_the_palette_check_can_fail():
     """matplotlib's default tab10 is not colour-blind safe, and the check says so."""
     tab10 = [mpl.colors.to_hex(c) for c in mpl.colormaps["tab10"].colors]
-    assert min(_pl.cvd_min_distance(tab10, d)[0] for d in _pl.CVD_TYPES) < 10
+    assert min(plotting.cvd_min_distance(tab10, d)[0] for d in plotting.CVD_TYPES) < 10
 
 
 def _colormaps_in_sources() -> set[str]:
@@ -100,39 +98,39 @@ def _colormaps_in_sources() -> set[str]:
 def test_every_colormap_the_book_uses_is_on_the_safe_list():
     used = _colormaps_in_sources()
     assert "viridis" in used and "gray_r" in used  # the scan finds them
-    assert used <= set(_pl.SAFE_COLORMAPS), f"not checked for colour blindness: {used - set(_pl.SAFE_COLORMAPS)}"
+    assert used <= set(plotting.SAFE_COLORMAPS), f"not checked for colour blindness: {used - set(plotting.SAFE_COLORMAPS)}"
 
 
-@pytest.mark.parametrize("cmap", sorted(_pl.SAFE_COLORMAPS))
-@pytest.mark.parametrize("deficiency", [None, *_pl.CVD_TYPES])
+@pytest.mark.parametrize("cmap", sorted(plotting.SAFE_COLORMAPS))
+@pytest.mark.parametrize("deficiency", [None, *plotting.CVD_TYPES])
 def test_safe_colormaps_are_ordered_by_lightness(cmap, deficiency):
-    lightness = _pl.colormap_lightness(cmap, deficiency)
-    if _pl.SAFE_COLORMAPS[cmap] == "sequential":
+    lightness = plotting.colormap_lightness(cmap, deficiency)
+    if plotting.SAFE_COLORMAPS[cmap] == "sequential":
         steps = np.diff(lightness)
         assert np.all(steps > 0) or np.all(steps < 0), f"{cmap} is not monotonic in lightness ({deficiency})"
     else:  # diverging: lightest near the middle, and the two ends tell apart
         assert 0.3 < np.argmax(lightness) / (len(lightness) - 1) < 0.7
         ends = [mpl.colormaps[cmap](0.0)[:3], mpl.colormaps[cmap](1.0)[:3]]
-        assert _pl.cvd_min_distance(ends, deficiency)[0] >= 20
+        assert plotting.cvd_min_distance(ends, deficiency)[0] >= 20
 
 
 def test_jet_would_fail_the_lightness_check():
-    steps = np.diff(_pl.colormap_lightness("jet"))
+    steps = np.diff(plotting.colormap_lightness("jet"))
     assert not (np.all(steps > 0) or np.all(steps < 0))
 
 
 def test_colour_checks_reject_bad_input():
     with pytest.raises(ValueError, match="deficiency must be one of"):
-        _pl.simulate_cvd(_pl.PALETTE, "achromatopsia")
+        plotting.simulate_cvd(plotting.PALETTE, "achromatopsia")
     with pytest.raises(ValueError, match="severity"):
-        _pl.simulate_cvd(_pl.PALETTE, "protanomaly", severity=150)
+        plotting.simulate_cvd(plotting.PALETTE, "protanomaly", severity=150)
     with pytest.raises(ValueError, match="not a colour"):
-        _pl.cvd_min_distance(["#0072B2", "not-a-colour"])
+        plotting.cvd_min_distance(["#0072B2", "not-a-colour"])
     with pytest.raises(TypeError, match="non-empty sequence"):
-        _pl.cvd_min_distance("#0072B2")
+        plotting.cvd_min_distance("#0072B2")
     with pytest.raises(ValueError, match="at least two"):
-        _pl.cvd_min_distance(["#0072B2"])
+        plotting.cvd_min_distance(["#0072B2"])
     with pytest.raises(ValueError, match="unknown colormap"):
-        _pl.colormap_lightness("no_such_map")
+        plotting.colormap_lightness("no_such_map")
     with pytest.raises(TypeError, match="colormap name"):
-        _pl.colormap_lightness(3)
+        plotting.colormap_lightness(3)
