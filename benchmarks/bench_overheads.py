@@ -12,7 +12,11 @@ machine, so that speed work aims at the right thing (issue 9):
 - one training step, with ``steps_per_execution`` 1 (the default) and 32, and whether the
   trained weights are identical;
 - a small CNN's epoch with TensorFlow's oneDNN optimisations off (the book's setting, see
-  ``helpers.runtime``) and on.
+  ``helpers.runtime``) and on;
+- the three remedies in ``helpers.training``, each against what it replaces: 30 short epochs
+  as ``fit(epochs=30)`` against one ``fit_epochs`` pass; 10 epochs with per-epoch
+  validation at the training batch size against ``VALIDATION_BATCH``; and the first
+  ``predict``/``evaluate`` on a new model against ``predict_proba``/``accuracy``.
 
     python benchmarks/bench_overheads.py [--repeat 3]
 
@@ -112,6 +116,55 @@ def cnn_epoch_seconds(onednn: bool, repeat: int) -> float:
     return float(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def remedy_costs(repeat: int) -> dict[str, float]:
+    """Seconds of each ``helpers.training`` remedy and of the Keras call it replaces, side by side."""
+    import keras
+    import numpy as np
+
+    from helpers import training
+
+    keras.config.disable_interactive_logging()
+    rng = np.random.default_rng(0)
+    x = rng.random((1000, 784), dtype=np.float32)
+    y = rng.integers(0, 10, len(x))
+
+    def model() -> keras.Model:
+        keras.utils.set_random_seed(0)
+        m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+        m.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        m.fit(x[:64], y[:64], batch_size=64, verbose=0)           # built and traced before timing
+        return m
+
+    def timed(fn) -> float:  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    runs: dict[str, list[float]] = {k: [] for k in ("epochs30", "pass30", "val64", "valbig",
+                                                    "predict", "call", "evaluate", "accuracy")}
+    for _ in range(repeat):
+        small_x, small_y = x[:64], y[:64]                             # 2 batches of 32 per epoch
+        m = model()
+        runs["epochs30"].append(timed(lambda: m.fit(small_x, small_y, epochs=30, batch_size=32, verbose=0)))
+        m = model()
+        runs["pass30"].append(timed(lambda: training.fit_epochs(m, small_x, small_y, epochs=30, batch_size=32)))
+        m = model()
+        runs["val64"].append(timed(lambda: m.fit(x, y, epochs=10, batch_size=64, verbose=0,
+                                                 validation_data=(x, y))))
+        m = model()
+        runs["valbig"].append(timed(lambda: m.fit(x, y, epochs=10, batch_size=64, verbose=0, validation_data=(x, y),
+                                                  validation_batch_size=training.VALIDATION_BATCH)))
+        m = model()
+        runs["predict"].append(timed(lambda: m.predict(x, verbose=0, batch_size=512)))
+        runs["evaluate"].append(timed(lambda: m.evaluate(x, y, verbose=0)))
+        m = model()
+        runs["call"].append(timed(lambda: training.predict_proba(m, x)))
+        m = model()
+        runs["accuracy"].append(timed(lambda: training.accuracy(m, x, y)))
+    return {k: statistics.median(v) for k, v in runs.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -124,6 +177,7 @@ def main() -> int:
                 ("keras (TensorFlow backend)", "import keras")]}
     costs = keras_costs(n)
     cnn_off, cnn_on = cnn_epoch_seconds(False, n), cnn_epoch_seconds(True, n)
+    remedies = remedy_costs(n)
     flops_per_step = 6 * (784 * 128 + 128 * 10) * 32            # training FLOPs of one batch of 32
 
     print(f"{'cost (median of ' + str(n) + ')':<52}{'seconds':>10}")
@@ -135,6 +189,19 @@ def main() -> int:
     print(f"{'  the same with steps_per_execution=32':<52}{costs['step32']:>10.4f}")
     print(f"{'CNN epoch, 2,000 images, oneDNN off (book setting)':<52}{cnn_off:>10.3f}")
     print(f"{'  the same with oneDNN on':<52}{cnn_on:>10.3f}")
+    print()
+    print(f"{'helpers.training, against what it replaces':<52}{'seconds':>10}{'saved':>8}")
+    for label, before, after in [
+            ("30 epochs of 64 examples: fit(epochs=30)", "epochs30", None),
+            ("  the same as one pass: fit_epochs(epochs=30)", "pass30", "epochs30"),
+            ("10 epochs, validation at batch 64 (Keras default)", "val64", None),
+            ("  the same with VALIDATION_BATCH", "valbig", "val64"),
+            ("first predict() on a new model, 1,000 images", "predict", None),
+            ("  predict_proba() instead", "call", "predict"),
+            ("first evaluate() on a new model, 1,000 images", "evaluate", None),
+            ("  accuracy() instead, on another new model", "accuracy", "evaluate")]:
+        saved = "" if after is None else f"{1 - remedies[before] / remedies[after]:>8.0%}"
+        print(f"{label:<52}{remedies[before]:>10.3f}{saved}")
     print()
     print(f"arithmetic in one step: {flops_per_step / 1e6:.1f} MFLOP, {flops_per_step / costs['step'] / 1e9:.2f} "
           f"GFLOP/s achieved: the step is mostly overhead")
