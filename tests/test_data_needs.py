@@ -34,12 +34,12 @@ def test_balanced_subset():
         ch.balanced_subset(y, 61)
 
 
-def test_epoch_order_is_whole_epochs():
-    order = ch.epoch_order(10, steps=7, batch_size=4, seed=0)
-    assert len(order) == 28
-    assert sorted(order[:10]) == list(range(10)) and sorted(order[10:20]) == list(range(10))
-    with pytest.raises(ValueError, match="steps must be >= 1"):
-        ch.epoch_order(10, steps=0)
+def test_shared_training_helpers_are_re_exported():
+    from helpers import training
+
+    # epoch_order, fit_steps and accuracy live in helpers.training (tested in test_training.py)
+    assert ch.epoch_order is training.epoch_order and ch.fit_steps is training.fit_steps
+    assert ch.accuracy is training.accuracy
 
 
 def test_fit_steps_accuracy_and_train_and_score():

@@ -28,7 +28,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
-from .training import predict_proba
+from .training import accuracy as model_accuracy, predict_proba
 from .validation import as_array, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -127,7 +127,7 @@ def accuracy(model: Any, x: Any, y: Any) -> float:
     """Fraction of examples whose most probable class is the label."""
     model = _check_model(model)
     x, y = _check_xy(x, y)
-    return float(np.mean(predict_proba(model, x).argmax(axis=1) == y))
+    return model_accuracy(model, x, y)
 
 
 def accuracy_under_attack(model: Any, x: Any, y: Any, epsilons: Sequence[float]) -> np.ndarray:
