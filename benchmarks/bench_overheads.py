@@ -13,9 +13,10 @@ machine, so that speed work aims at the right thing (issue 9):
   trained weights are identical;
 - a small CNN's epoch with TensorFlow's oneDNN optimisations off (the book's setting, see
   ``helpers.runtime``) and on;
-- the three remedies in ``helpers.training``, each against what it replaces: 30 short epochs
+- the remedies in ``helpers.training``, each against what it replaces: 30 short epochs
   as ``fit(epochs=30)`` against one ``fit_epochs`` pass; 10 epochs with per-epoch
-  validation at the training batch size against ``VALIDATION_BATCH``; and the first
+  validation at the training batch size against ``VALIDATION_BATCH`` and against
+  ``validation_callback`` (no ``validation_data`` at all); and the first
   ``predict``/``evaluate`` on a new model against ``predict_proba``/``accuracy``.
 
     python benchmarks/bench_overheads.py [--repeat 3]
@@ -141,7 +142,7 @@ def remedy_costs(repeat: int) -> dict[str, float]:
         fn()
         return time.perf_counter() - start
 
-    runs: dict[str, list[float]] = {k: [] for k in ("epochs30", "pass30", "val64", "valbig",
+    runs: dict[str, list[float]] = {k: [] for k in ("epochs30", "pass30", "val64", "valbig", "valcb",
                                                     "predict", "call", "evaluate", "accuracy")}
     for _ in range(repeat):
         small_x, small_y = x[:64], y[:64]                             # 2 batches of 32 per epoch
@@ -155,6 +156,9 @@ def remedy_costs(repeat: int) -> dict[str, float]:
         m = model()
         runs["valbig"].append(timed(lambda: m.fit(x, y, epochs=10, batch_size=64, verbose=0, validation_data=(x, y),
                                                   validation_batch_size=training.VALIDATION_BATCH)))
+        m = model()
+        runs["valcb"].append(timed(lambda: m.fit(x, y, epochs=10, batch_size=64, verbose=0,
+                                                 callbacks=[training.validation_callback(x, y)])))
         m = model()
         runs["predict"].append(timed(lambda: m.predict(x, verbose=0, batch_size=512)))
         runs["evaluate"].append(timed(lambda: m.evaluate(x, y, verbose=0)))
@@ -196,6 +200,7 @@ def main() -> int:
             ("  the same as one pass: fit_epochs(epochs=30)", "pass30", "epochs30"),
             ("10 epochs, validation at batch 64 (Keras default)", "val64", None),
             ("  the same with VALIDATION_BATCH", "valbig", "val64"),
+            ("  the same with validation_callback()", "valcb", "val64"),
             ("first predict() on a new model, 1,000 images", "predict", None),
             ("  predict_proba() instead", "call", "predict"),
             ("first evaluate() on a new model, 1,000 images", "evaluate", None),

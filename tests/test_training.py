@@ -81,6 +81,43 @@ def test_one_big_validation_batch_gives_the_same_validation_metrics():
     assert tr.VALIDATION_BATCH >= 1000      # the book's validation sets (1,000 images) fit in one batch
 
 
+def test_validation_callback_records_what_validation_data_records():
+    import keras
+
+    x, y = toy()
+    x_val, y_val = x[::-1].copy(), y[::-1].copy()
+    runs = []
+    for use_callback in (False, True):
+        model = small_model()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True)
+        keras.utils.set_random_seed(0)
+        if use_callback:     # chunks of 7 give several test steps, as Keras's own batching does
+            history = model.fit(x, y, epochs=4, batch_size=8, verbose=0,
+                                callbacks=[tr.validation_callback(x_val, y_val, batch_size=7), stop])
+        else:
+            history = model.fit(x, y, epochs=4, batch_size=8, verbose=0, validation_data=(x_val, y_val),
+                                validation_batch_size=7, callbacks=[stop])
+        runs.append((history.history, model.get_weights()))
+    (keras_history, keras_weights), (history, weights) = runs
+    assert list(history) == ["accuracy", "loss", "val_accuracy", "val_loss"] == list(keras_history)
+    for key in keras_history:       # the same numbers, epoch by epoch
+        assert np.allclose(history[key], keras_history[key], rtol=0, atol=1e-6), key
+    assert all(np.array_equal(a, b) for a, b in zip(weights, keras_weights))
+
+
+def test_validation_callback_rejects_bad_input():
+    x, y = toy()
+    with pytest.raises(ValueError, match="x_val and y_val"):
+        tr.validation_callback(x, y[:3])
+    with pytest.raises(ValueError, match="empty"):
+        tr.validation_callback(x[:0], y[:0])
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        tr.validation_callback(x, y, batch_size=0)
+    with pytest.raises(TypeError, match="x_val must be array-like"):
+        tr.validation_callback("images", y)
+
+
 def test_predict_proba_and_accuracy_match_keras():
     import keras
 

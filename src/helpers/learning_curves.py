@@ -27,7 +27,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE, plot_history
-from .training import VALIDATION_BATCH, accuracy
+from .training import accuracy, validation_callback
 from .validation import as_array, check_choice, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -95,7 +95,7 @@ def train_curves(
     model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
                         loss="sparse_categorical_crossentropy")
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size,
-                        validation_data=(x_val, y_val), validation_batch_size=VALIDATION_BATCH, verbose=0)
+                        callbacks=[validation_callback(x_val, y_val)], verbose=0)
     return {key: [float(v) for v in values] for key, values in history.history.items()}
 
 

@@ -20,7 +20,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history, probability_bars
-from .training import VALIDATION_BATCH
+from .training import validation_callback
 from .validation import as_array, check_choice, check_int, check_same_length
 
 __all__ = [
@@ -181,7 +181,7 @@ def retrain(data: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndar
     keras.utils.set_random_seed(seed)
     model = build_model(hidden_units, optimizer=optimizer)
     history = model.fit(x, y, epochs=check_int(epochs, "epochs", minimum=1), batch_size=128,
-                        validation_data=(x_val, y_val), validation_batch_size=VALIDATION_BATCH, verbose=0)
+                        callbacks=[validation_callback(x_val, y_val)], verbose=0)
     return model, history
 
 

@@ -24,7 +24,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history
-from .training import VALIDATION_BATCH, predict_proba
+from .training import predict_proba, validation_callback
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = [
@@ -223,14 +223,13 @@ def fit_and_measure(
     check_same_length(x_val, y_val, "x_val", "y_val")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    callbacks = []
+    callbacks = [validation_callback(x_val, y_val)]      # = validation_data=(x_val, y_val), faster
     if patience is not None:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=check_int(patience, "patience", minimum=1),
             restore_best_weights=True))
     keras.utils.set_random_seed(seed)
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val),
-                        validation_batch_size=VALIDATION_BATCH, callbacks=callbacks, verbose=0)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, callbacks=callbacks, verbose=0)
     if measure_on is not None:
         x, y = measure_on
         check_same_length(x, y, "measure_on[0]", "measure_on[1]")
