@@ -81,6 +81,24 @@ def test_one_big_validation_batch_gives_the_same_validation_metrics():
     assert tr.VALIDATION_BATCH >= 1000      # the book's validation sets (1,000 images) fit in one batch
 
 
+def test_steps_per_execution_trains_the_same_weights():
+    import keras
+
+    x, y = toy(n=100)          # 100 / 8 = 12.5 batches: a partial call and a partial batch at the end
+    weights = []
+    for steps in (1, tr.STEPS_PER_EXECUTION):
+        model = small_model()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                      steps_per_execution=steps)
+        keras.utils.set_random_seed(0)
+        history = model.fit(x, y, epochs=3, batch_size=8, verbose=0)
+        weights.append((model.get_weights(), history.history))
+    (w1, h1), (w32, h32) = weights
+    assert all(np.array_equal(a, b) for a, b in zip(w1, w32))
+    assert h1 == h32
+    assert tr.STEPS_PER_EXECUTION > 1
+
+
 def test_validation_callback_records_what_validation_data_records():
     import keras
 

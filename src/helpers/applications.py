@@ -40,7 +40,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
-from .training import accuracy as model_accuracy
+from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -119,7 +119,8 @@ def build_cnn(
         layers += [keras.layers.Conv2D(n, 3, activation="relu"), keras.layers.MaxPooling2D(2)]
     layers += [keras.layers.Flatten(), keras.layers.Dense(classes, activation="softmax")]
     model = keras.Sequential(layers)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 
@@ -135,7 +136,8 @@ def build_dense(inputs: int = 784, hidden: int = 512, classes: int = 10, *, opti
         keras.layers.Dense(hidden, activation="relu"),
         keras.layers.Dense(classes, activation="softmax"),
     ])
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 
@@ -409,7 +411,8 @@ def build_text_model(vocab_size: int, *, embedding_dim: int = 8, length: int = 1
         keras.layers.GlobalAveragePooling1D(),
         keras.layers.Dense(1, activation="sigmoid", name="output"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

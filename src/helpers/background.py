@@ -30,6 +30,7 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 from .cache import cached
 from .exercises import Feedback, check_scalar, combine
 from .plotting import PALETTE
+from .training import STEPS_PER_EXECUTION
 from .validation import as_array, check_float, check_int
 
 __all__ = [
@@ -404,7 +405,8 @@ def build_taste_model(hidden_units: int = 32, *, inputs: int = 64, classes: int 
         layers.append(keras.layers.Dense(hidden_units, activation="relu"))
     layers.append(keras.layers.Dense(classes, activation="softmax"))
     model = keras.Sequential(layers)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from .cache import cached
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
-from .training import accuracy as model_accuracy, fit_epochs
+from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy, fit_epochs
 from .validation import as_array, check_choice, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -91,7 +91,8 @@ def build_cnn(filters: Sequence[int] = (8, 16), *, inputs: int = 28 * 28, classe
         layers += [keras.layers.Conv2D(f, 3, activation="relu"), keras.layers.MaxPooling2D()]
     layers += [keras.layers.Flatten(), keras.layers.Dense(classes, activation="softmax")]
     model = keras.Sequential(layers)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 
@@ -142,7 +143,8 @@ def fit_and_score(
         if name == "logistic":
             model = keras.Sequential([keras.Input(shape=(x.shape[1],)),
                                       keras.layers.Dense(10, activation="softmax")])
-            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                          steps_per_execution=STEPS_PER_EXECUTION)
         elif name == "dense":
             model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
                                 loss="sparse_categorical_crossentropy")

@@ -25,6 +25,7 @@ from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .overfitting import build_mlp
 from .plotting import PALETTE
+from .training import STEPS_PER_EXECUTION
 from .training import accuracy, epoch_order, fit_steps  # shared; re-exported here for this chapter's readers
 from .validation import as_array, check_float, check_int, check_same_length
 
@@ -219,7 +220,8 @@ def transfer_model(source_model: Any, *, classes: int = 5, freeze: bool = True,
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=keras.optimizers.Adam(check_float(learning_rate, "learning_rate", minimum=0.0,
                                                               strict_minimum=True)),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

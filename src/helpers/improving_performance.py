@@ -23,7 +23,7 @@ import numpy as np
 from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE
-from .training import predict_proba
+from .training import STEPS_PER_EXECUTION, predict_proba
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -165,7 +165,8 @@ def build_model(
     model = keras.Sequential(layers)
     opt = (keras.optimizers.SGD(learning_rate) if optimizer == "sgd"
            else keras.optimizers.Adam(learning_rate))
-    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

@@ -20,7 +20,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history, probability_bars
-from .training import validation_callback
+from .training import STEPS_PER_EXECUTION, validation_callback
 from .validation import as_array, check_choice, check_int, check_same_length
 
 __all__ = [
@@ -90,7 +90,7 @@ def build_model(
     layers += [keras.layers.Dense(u, activation="relu") for u in units]
     layers.append(keras.layers.Dense(classes, activation="softmax"))
     model = keras.Sequential(layers)
-    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

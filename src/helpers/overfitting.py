@@ -24,7 +24,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history
-from .training import predict_proba, validation_callback
+from .training import STEPS_PER_EXECUTION, predict_proba, validation_callback
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = [
@@ -143,7 +143,8 @@ def build_mlp(
                                      kernel_regularizer=regularizer))
     model = keras.Sequential(layers)
     model.compile(optimizer=optimizers[optimizer](learning_rate=learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

@@ -34,7 +34,7 @@ from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
 from .runtime import quiet_tensorflow
-from .training import fit_epochs
+from .training import STEPS_PER_EXECUTION, fit_epochs
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 quiet_tensorflow()  # before TensorFlow is imported
@@ -309,7 +309,7 @@ def build_classifier(base: keras.Model, classes: int = 5, *, freeze: bool = True
                            kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 10)),
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 
