@@ -126,8 +126,11 @@ def validation_callback(x_val: Any, y_val: Any, *, batch_size: int = VALIDATION_
     every new model, compiles an evaluation function first (about 0.5 s). This
     callback runs the model's own ``test_step`` (the code ``evaluate`` runs)
     directly on the arrays, in chunks of ``batch_size``, and reports
-    ``get_metrics_result()``, as ``evaluate`` does. The metrics are reset first
-    and afterwards, exactly as ``fit`` resets them after its own validation.
+    ``get_metrics_result()``, as ``evaluate`` does. It resets the metrics
+    before validating (as ``evaluate`` does) and again afterwards, so that the
+    validation counts never mix with training counts (``fit`` also resets them
+    at the start of every epoch). The training numbers are untouched: Keras has
+    already recorded the epoch's training loss and accuracy in ``logs``.
     """
     import keras
 
