@@ -25,8 +25,8 @@ from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .overfitting import build_mlp
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION
-from .training import accuracy, epoch_order, fit_steps  # shared; re-exported here for this chapter's readers
+# accuracy, epoch_order and fit_steps are shared; re-exported here for this chapter's readers
+from .training import STEPS_PER_EXECUTION, accuracy, epoch_order, fit_steps
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = [

@@ -55,12 +55,14 @@ __all__ = [
 #: per-*batch* hooks run less often, and the book uses none.
 STEPS_PER_EXECUTION = 32
 
-#: Batch size for the validation pass at the end of each epoch: ``model.fit(...,
-#: validation_batch_size=VALIDATION_BATCH)``. Keras evaluates the validation set
-#: in batches of the *training* batch size unless told otherwise, so 1,000
-#: validation images at batch 64 take 16 steps every epoch. The book's networks are
-#: small enough to evaluate 2,048 images in one step; the loss and accuracy are the
-#: same (up to float rounding in the average) and the epoch is shorter.
+#: Batch size for evaluating a trained model: the default of
+#: :func:`validation_callback` and :func:`predict_proba`, and the value to pass as
+#: ``model.fit(..., validation_batch_size=VALIDATION_BATCH)`` when validating the
+#: Keras way. Keras evaluates the validation set in batches of the *training*
+#: batch size unless told otherwise, so 1,000 validation images at batch 64 take
+#: 16 steps every epoch. The book's networks are small enough to evaluate 2,048
+#: images in one step; the loss and accuracy are the same (up to float rounding in
+#: the average) and the epoch is shorter.
 VALIDATION_BATCH = 2048
 
 
