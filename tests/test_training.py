@@ -164,3 +164,86 @@ def test_predict_proba_and_accuracy_reject_bad_input():
         tr.predict_proba(model, x, batch_size=0)
     with pytest.raises(ValueError, match="x and y"):
         tr.accuracy(model, x, y[:3])
+
+
+# ------------------------------------------------------------ fit: a traced twin trains in the model's place
+def twin_flow(train, x, y, x_val, y_val):
+    """Build and train five models (two architectures, three learning rates, early stopping) with ``train``."""
+    import keras
+
+    from helpers.cache import rng_state
+
+    keras.utils.set_random_seed(0)
+    runs = []
+    for lr, regularised, stop_early in [(0.01, False, False), (0.001, False, False), (0.01, True, True),
+                                        (0.03, True, True), (0.01, False, True)]:
+        layers = [keras.Input((5,)), keras.layers.Dense(8, activation="relu")]
+        if regularised:
+            layers += [keras.layers.BatchNormalization(), keras.layers.Dropout(0.3)]
+        model = keras.Sequential(layers + [keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(lr), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"], steps_per_execution=4)
+        callbacks = [tr.validation_callback(x_val, y_val)]
+        if stop_early:
+            callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=1,
+                                                           restore_best_weights=True))
+        keras.utils.set_random_seed(1)
+        history = train(model, x, y, epochs=6, batch_size=16, shuffle=True, callbacks=callbacks, verbose=0)
+        assert model.history is history and all(c.model is model for c in callbacks)
+        runs.append((model.get_weights(), [v.numpy() for v in model.optimizer.variables], history.history))
+    state = rng_state()
+    generator = state["keras_generator"]
+    return (runs, state["numpy"][1].tolist(), None if generator is None else generator.tolist(),
+            float(keras.random.uniform(())))
+
+
+def test_fit_trains_bit_for_bit_like_model_fit_and_reuses_one_twin_per_architecture():
+    x, y = toy(90)
+    x_val, y_val = toy(30, seed=1)
+    tr._TWINS.clear()
+    by_keras = twin_flow(lambda m, *a, **k: m.fit(*a, **k), x, y, x_val, y_val)
+    assert not tr._TWINS
+    by_twins = twin_flow(tr.fit, x, y, x_val, y_val)
+    assert len(tr._TWINS) == 2                                    # five models, two architectures
+    for (w1, o1, h1), (w2, o2, h2) in zip(by_keras[0], by_twins[0], strict=True):
+        assert all(np.array_equal(a, b) for a, b in zip(w1, w2, strict=True))
+        assert all(np.array_equal(a, b) for a, b in zip(o1, o2, strict=True))
+        assert h1 == h2
+    assert by_keras[1:] == by_twins[1:]              # the random-number streams continue identically
+
+
+def test_fit_keeps_models_apart_and_leaves_the_twin_untouched_by_later_use():
+    x, y = toy()
+    first, second = small_model(), small_model()
+    tr.fit(first, x, y, epochs=3, batch_size=8, verbose=0)
+    trained = [w.copy() for w in first.get_weights()]
+    tr.fit(second, x, y, epochs=1, batch_size=8, verbose=0)     # the same twin trains another model
+    assert all(np.array_equal(a, b) for a, b in zip(trained, first.get_weights()))
+    assert first.train_function is None                          # the model itself was never traced
+    tr.fit(first, x, y, epochs=1, batch_size=8, verbose=0)       # continuing: the optimizer state came back
+    assert int(first.optimizer.iterations.numpy()) == 4 * 8
+
+
+def test_fit_hands_what_it_cannot_check_to_keras():
+    import keras
+
+    x, y = toy()
+    tr._TWINS.clear()
+    lambda_model = keras.Sequential([keras.Input((5,)), keras.layers.Lambda(lambda t: 2 * t),
+                                     keras.layers.Dense(3, activation="softmax")])
+    lambda_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    python_loss = small_model()
+    python_loss.compile(optimizer="adam", loss=lambda a, b: keras.losses.sparse_categorical_crossentropy(a, b))
+    with_validation_data = small_model()
+    for model, kwargs in [(lambda_model, {}), (python_loss, {}),
+                          (with_validation_data, {"validation_data": (x, y)})]:
+        tr.fit(model, x, y, epochs=1, batch_size=8, verbose=0, **kwargs)
+        assert model.train_function is not None                  # Keras traced the model itself
+    tr.fit(with_validation_data, x, y, epochs=1, verbose=0)    # already traced: no twin either
+    assert not tr._TWINS
+
+
+def test_fit_rejects_what_is_not_a_model():
+    x, y = toy()
+    with pytest.raises(TypeError, match="model must be a compiled Keras model"):
+        tr.fit("model", x, y)

@@ -40,7 +40,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy
+from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy, fit as fit_model
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -171,7 +171,7 @@ def fit_and_measure(model: Any, name: str, train: tuple[np.ndarray, np.ndarray],
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     keras.utils.set_random_seed(seed)
     start = time.perf_counter()
-    model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    fit_model(model, x, y, epochs=epochs, batch_size=batch_size, verbose=0)
     seconds = time.perf_counter() - start
     return ModelResult(name, model_accuracy(model, x_test, y_test), int(model.count_params()), seconds)
 

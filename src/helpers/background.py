@@ -30,7 +30,7 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 from .cache import cached
 from .exercises import Feedback, check_scalar, combine
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION
+from .training import STEPS_PER_EXECUTION, fit as fit_model
 from .validation import as_array, check_float, check_int
 
 __all__ = [
@@ -427,7 +427,7 @@ def train_taste_model(x: Any, y: Any, *, hidden_units: int = 32, epochs: int = 2
 
     keras.utils.set_random_seed(seed)
     model = build_taste_model(hidden_units, inputs=x.shape[1], classes=int(y.max()) + 1)
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    history = fit_model(model, x, y, epochs=epochs, batch_size=batch_size, verbose=0)
     return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 

@@ -57,7 +57,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["ENV_VAR", "cache_dir", "cached", "fingerprint", "module_sources"]
+__all__ = ["ENV_VAR", "anonymous_config", "cache_dir", "cached", "fingerprint", "module_sources", "restore_rng_state",
+           "rng_state"]
 
 #: Environment variable naming the cache directory (unset or empty: no cache).
 ENV_VAR = "DLBOOK_MODEL_CACHE"
@@ -105,7 +106,7 @@ def module_sources(module: str) -> str:
     return digest.hexdigest()
 
 
-def _anonymous_config(config: str) -> str:
+def anonymous_config(config: str) -> str:
     """A model's JSON config with every layer (or optimizer) name replaced by its order of appearance.
 
     Keras numbers automatic names per process (``dense``, ``dense_1``, ...), so the
@@ -149,9 +150,9 @@ def _feed(digest: Any, value: Any, where: str) -> None:
             _feed(digest, getattr(value, field.name), f"{where}.{field.name}")
         digest.update(b")")
     elif hasattr(value, "to_json") and hasattr(value, "get_weights"):  # a Keras model
-        digest.update(b"keras-model:" + _anonymous_config(value.to_json()).encode())
+        digest.update(b"keras-model:" + anonymous_config(value.to_json()).encode())
         compiled = value.get_compile_config() if getattr(value, "compiled", False) else None
-        digest.update(b"compile:" + _anonymous_config(json.dumps(compiled, sort_keys=True, default=repr)).encode())
+        digest.update(b"compile:" + anonymous_config(json.dumps(compiled, sort_keys=True, default=repr)).encode())
         for weight in value.get_weights():
             _feed(digest, np.asarray(weight), where)
     elif callable(value):
@@ -208,7 +209,7 @@ def fingerprint(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
 
 
 # ------------------------------------------------------------------ random state
-def _rng_state() -> dict[str, Any]:
+def rng_state() -> dict[str, Any]:
     """Every random-number state a later cell could depend on."""
     state: dict[str, Any] = {"python": random.getstate(), "numpy": np.random.get_state()}
     if "keras" in sys.modules:
@@ -228,7 +229,7 @@ def _rng_state() -> dict[str, Any]:
     return state
 
 
-def _restore_rng_state(state: dict[str, Any]) -> None:
+def restore_rng_state(state: dict[str, Any]) -> None:
     random.setstate(state["python"])
     np.random.set_state(state["numpy"])
     if "keras_seed" in state:
@@ -326,12 +327,12 @@ def cached(function: F | None = None, *, trains: str | None = None) -> Any:
                 path.unlink(missing_ok=True)
             else:
                 sys.stdout.write(printed)
-                _restore_rng_state(state)
+                restore_rng_state(state)
                 return result
         tee = _Tee(sys.stdout)
         with contextlib.redirect_stdout(tee):
             result = function(*args, **kwargs)
-        entry = {"result": result, "printed": tee.getvalue(), "rng": _rng_state(),
+        entry = {"result": result, "printed": tee.getvalue(), "rng": rng_state(),
                  "model": _model_state(model) if model is not None else None}
         try:
             blob = pickle.dumps(entry)

@@ -39,7 +39,7 @@ import numpy as np
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy
+from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy, fit as fit_model
 from .validation import as_array, check_choice, check_float, check_int
 
 __all__ = [
@@ -462,7 +462,7 @@ def train_digit_features(hidden_units: int = 16, *, epochs: int = 10, seed: int 
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                   steps_per_execution=STEPS_PER_EXECUTION)
-    model.fit(x_train, y_train, epochs=epochs, batch_size=64, verbose=0)
+    fit_model(model, x_train, y_train, epochs=epochs, batch_size=64, verbose=0)
     accuracy = model_accuracy(model, x_test, y_test)
     return model, accuracy
 

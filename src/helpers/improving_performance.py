@@ -23,7 +23,7 @@ import numpy as np
 from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION, predict_proba
+from .training import STEPS_PER_EXECUTION, fit as fit_model, predict_proba
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -230,7 +230,7 @@ def run_recipe(recipe: Recipe, images: Any, labels: Any, val_images: Any, val_la
     model = build_model(hidden_units=recipe.hidden_units, optimizer=recipe.optimizer,
                         learning_rate=recipe.learning_rate, batch_norm=recipe.batch_norm,
                         inputs=x.shape[1])
-    model.fit(x, labels, epochs=check_int(recipe.epochs, "epochs", minimum=1),
+    fit_model(model, x, labels, epochs=check_int(recipe.epochs, "epochs", minimum=1),
               batch_size=check_int(recipe.batch_size, "batch_size", minimum=1), verbose=0)
     probabilities = predict_proba(model, x_val)
     accuracy = float(np.mean(probabilities.argmax(axis=1) == val_labels))

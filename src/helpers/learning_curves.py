@@ -27,7 +27,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE, plot_history
-from .training import accuracy, validation_callback
+from .training import accuracy, fit as fit_model, validation_callback
 from .validation import as_array, check_choice, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -94,7 +94,7 @@ def train_curves(
     keras.utils.set_random_seed(seed)
     model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
                         loss="sparse_categorical_crossentropy")
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size,
+    history = fit_model(model, x, y, epochs=epochs, batch_size=batch_size,
                         callbacks=[validation_callback(x_val, y_val)], verbose=0)
     return {key: [float(v) for v in values] for key, values in history.history.items()}
 
@@ -225,7 +225,7 @@ def size_curve(
         model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
                             loss="sparse_categorical_crossentropy")
         repeated = np.resize(np.arange(n), steps * batch_size)
-        model.fit(x[repeated], y[repeated], epochs=1, batch_size=batch_size, shuffle=True, verbose=0)
+        fit_model(model, x[repeated], y[repeated], epochs=1, batch_size=batch_size, shuffle=True, verbose=0)
         train_acc.append(accuracy(model, x[:n], y[:n]))
         val_acc.append(accuracy(model, x_val, y_val))
     return SizeCurve(np.array(sizes_), np.array(train_acc), np.array(val_acc))

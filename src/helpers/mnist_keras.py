@@ -20,7 +20,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history, probability_bars
-from .training import STEPS_PER_EXECUTION, validation_callback
+from .training import STEPS_PER_EXECUTION, fit as fit_model, validation_callback
 from .validation import as_array, check_choice, check_int, check_same_length
 
 __all__ = [
@@ -110,13 +110,17 @@ def param_count_by_hand(layer_sizes: Sequence[int]) -> int:
 
 def train(model: Any, x: np.ndarray, y: np.ndarray, *, epochs: int = 5, batch_size: int = 128,
           validation_split: float = 0.0, seed: int = 0) -> Any:
-    """``model.fit`` with a fixed seed and no progress bars; returns the ``History``."""
+    """``model.fit`` with a fixed seed and no progress bars; returns the ``History``.
+
+    (Through :func:`helpers.training.fit`, which gives the same result without
+    tracing the training step again for a network like one trained before.)
+    """
     import keras
 
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     keras.utils.set_random_seed(seed)
-    return model.fit(x, y, epochs=epochs, batch_size=batch_size,
+    return fit_model(model, x, y, epochs=epochs, batch_size=batch_size,
                      validation_split=validation_split, verbose=0)
 
 
@@ -180,7 +184,7 @@ def retrain(data: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndar
     (x, y), (x_val, y_val) = data
     keras.utils.set_random_seed(seed)
     model = build_model(hidden_units, optimizer=optimizer)
-    history = model.fit(x, y, epochs=check_int(epochs, "epochs", minimum=1), batch_size=128,
+    history = fit_model(model, x, y, epochs=check_int(epochs, "epochs", minimum=1), batch_size=128,
                         callbacks=[validation_callback(x_val, y_val)], verbose=0)
     return model, history
 

@@ -24,7 +24,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history
-from .training import STEPS_PER_EXECUTION, predict_proba, validation_callback
+from .training import STEPS_PER_EXECUTION, fit as fit_model, predict_proba, validation_callback
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = [
@@ -230,7 +230,7 @@ def fit_and_measure(
             monitor="val_loss", patience=check_int(patience, "patience", minimum=1),
             restore_best_weights=True))
     keras.utils.set_random_seed(seed)
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, callbacks=callbacks, verbose=0)
+    history = fit_model(model, x, y, epochs=epochs, batch_size=batch_size, callbacks=callbacks, verbose=0)
     if measure_on is not None:
         x, y = measure_on
         check_same_length(x, y, "measure_on[0]", "measure_on[1]")

@@ -28,7 +28,7 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
-from .training import accuracy as model_accuracy, predict_proba
+from .training import accuracy as model_accuracy, fit as fit_model, predict_proba
 from .validation import as_array, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
@@ -78,7 +78,7 @@ def train_model(x: Any, y: Any, *, hidden_units: int = 128, epochs: int = 8, see
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
     model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
                         loss="sparse_categorical_crossentropy")
-    model.fit(x, y, epochs=epochs, batch_size=64, verbose=0)
+    fit_model(model, x, y, epochs=epochs, batch_size=64, verbose=0)
     return model
 
 
@@ -236,7 +236,7 @@ def adversarial_training(x: Any, y: Any, *, epsilon: float = 0.1, epochs: int = 
                         loss="sparse_categorical_crossentropy")
     for _ in range(epochs):
         x_adv = fgsm(model, x, y, epsilon)
-        model.fit(np.concatenate([x, x_adv]), np.concatenate([y, y]), epochs=1, batch_size=64,
+        fit_model(model, np.concatenate([x, x_adv]), np.concatenate([y, y]), epochs=1, batch_size=64,
                   shuffle=True, verbose=0)
     return model
 

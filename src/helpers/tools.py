@@ -34,7 +34,7 @@ from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
 from .runtime import quiet_tensorflow
-from .training import STEPS_PER_EXECUTION, fit_epochs
+from .training import STEPS_PER_EXECUTION, fit as fit_model, fit_epochs
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 quiet_tensorflow()  # before TensorFlow is imported
@@ -322,7 +322,7 @@ def train_source_model(x: Any, y: Any, *, epochs: int = 3, seed: int = 0) -> tup
     keras.utils.set_random_seed(seed)
     base = build_feature_extractor(seed=seed)
     model = build_classifier(base, int(y.max()) + 1, freeze=False, seed=seed)
-    model.fit(x, y, epochs=check_int(epochs, "epochs", minimum=1), batch_size=32, verbose=0)
+    fit_model(model, x, y, epochs=check_int(epochs, "epochs", minimum=1), batch_size=32, verbose=0)
     return model, base
 
 

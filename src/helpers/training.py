@@ -25,6 +25,12 @@ mini-batch of a pass is not cut short, so a mini-batch can straddle two passes.
   ``val_loss`` and ``val_accuracy`` at the end of every epoch, computed by the
   model's own ``test_step``, without a new ``tf.data`` iterator per epoch and
   without compiling a separate evaluation function for every new model;
+- :func:`fit` is ``model.fit`` without tracing again: the first ``fit`` of every
+  new Keras model traces its training step into a TensorFlow graph (about 0.5-1 s
+  on the book's machine, often longer than the training), even when an identical
+  network was traced a moment before. :func:`fit` keeps one traced "twin" per
+  architecture and compile settings, and trains the twin in the model's place
+  (see its docstring);
 - :func:`predict_proba` and :func:`accuracy` call a trained model directly
   instead of through ``model.predict``/``model.evaluate``, which compile a new
   function for every new model (about 0.2-0.3 s each, more than the prediction
@@ -33,15 +39,18 @@ mini-batch of a pass is not cut short, so a mini-batch can straddle two passes.
 
 from __future__ import annotations
 
+import json
 import math
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
+from .cache import anonymous_config, restore_rng_state, rng_state
 from .validation import as_array, check_int, check_same_length
 
 __all__ = [
-    "STEPS_PER_EXECUTION", "VALIDATION_BATCH", "epoch_order", "fit_steps", "fit_epochs", "validation_callback",
+    "STEPS_PER_EXECUTION", "VALIDATION_BATCH", "epoch_order", "fit", "fit_steps", "fit_epochs", "validation_callback",
     "predict_proba", "accuracy",
 ]
 
@@ -83,6 +92,143 @@ def epoch_order(n: int, *, steps: int = 300, batch_size: int = 32, seed: int = 0
     return order[:needed]
 
 
+#: The traced twins of :func:`fit`, most recently used last.
+_TWINS: OrderedDict[str, Any] = OrderedDict()
+#: How many twins to keep per process (the book's networks are small).
+MAX_TWINS = 16
+#: ``fit`` keyword arguments that change neither the traced step nor what it computes.
+_PLAIN_FIT_ARGUMENTS = frozenset({"epochs", "batch_size", "verbose", "shuffle", "callbacks", "initial_epoch",
+                                  "validation_split", "validation_batch_size", "validation_freq"})
+
+
+def _twin_key(model: Any, x: Any, y: Any, kwargs: dict[str, Any]) -> str | None:
+    """What a traced twin of ``model`` must share with it, as a string; ``None`` if no twin may stand in.
+
+    Twins are used only where the match can be checked completely: a compiled,
+    built, never-trained ``Sequential`` or functional model made of Keras's own
+    layers (no ``Lambda``, no preprocessing layers, whose state lives outside
+    their variables), losses and metrics given by name, a constant learning rate
+    (a variable, copied with the optimizer's state), numpy inputs and plain
+    ``fit`` arguments. The key holds the architecture with names anonymised,
+    every layer's ``trainable`` flag, the optimizer's settings other than its name
+    and learning rate, the compile settings, and the shapes and dtypes of one
+    example of ``x`` and ``y`` (they decide, for instance, which accuracy
+    ``"accuracy"`` means).
+    """
+    import keras
+    from keras.src.models.functional import Functional
+
+    if type(model) not in (keras.Sequential, Functional) or not getattr(model, "compiled", False):
+        return None
+    if model.train_function is not None or not model.built or not set(kwargs) <= _PLAIN_FIT_ARGUMENTS:
+        return None
+    if not all(isinstance(a, np.ndarray) for a in (x, y)):
+        return None
+    layers = list(model._flatten_layers(include_self=False))
+    for layer in layers:
+        module = type(layer).__module__
+        if (not module.startswith(("keras.src.layers.", "keras.src.models.")) or ".preprocessing." in module
+                or isinstance(layer, keras.layers.Lambda)):
+            return None
+    config = model._compile_config.config
+
+    def by_name(value: Any) -> bool:
+        if value is None or isinstance(value, str):
+            return True
+        if isinstance(value, (list, tuple)):
+            return all(by_name(v) for v in value)
+        if isinstance(value, dict):
+            return all(by_name(v) for v in value.values())
+        return False
+
+    optimizer = model.optimizer
+    if not all(by_name(config[k]) for k in ("loss", "metrics", "weighted_metrics")) or not isinstance(
+            getattr(optimizer, "_learning_rate", None), keras.Variable):
+        return None
+    settings = {k: v for k, v in optimizer.get_config().items() if k not in ("name", "learning_rate")}
+    return json.dumps({
+        "model": anonymous_config(json.dumps(model.get_config(), sort_keys=True, default=repr)),
+        "trainable": [model.trainable] + [layer.trainable for layer in layers],
+        "optimizer": [type(optimizer).__name__, settings],
+        "compile": {k: config[k] for k in ("loss", "loss_weights", "metrics", "weighted_metrics")},
+        "execution": [model.steps_per_execution, str(config["jit_compile"]), model.run_eagerly],
+        "data": [[list(a.shape[1:]), str(a.dtype)] for a in (x, y)],
+    }, sort_keys=True, default=repr)
+
+
+def _new_twin(model: Any) -> Any:
+    """A copy of ``model``, compiled the same way, that leaves every random-number and name counter untouched."""
+    import keras
+
+    state = rng_state()                 # cloning draws initial weights and may number new objects
+    try:
+        twin = keras.models.clone_model(model)
+        config = model._compile_config.config
+        twin.compile(optimizer=type(model.optimizer).from_config(model.optimizer.get_config()),
+                     loss=config["loss"], loss_weights=config["loss_weights"], metrics=config["metrics"],
+                     weighted_metrics=config["weighted_metrics"], run_eagerly=model.run_eagerly,
+                     steps_per_execution=model.steps_per_execution, jit_compile=config["jit_compile"])
+        twin.optimizer.build(twin.trainable_variables)
+    finally:
+        restore_rng_state(state)
+    return twin
+
+
+def _copy_state(source: Any, target: Any) -> None:
+    """Assign every variable of ``source`` (weights, random-seed states, optimizer state) to ``target``'s."""
+    if not source.optimizer.built:
+        source.optimizer.build(source.trainable_variables)     # as fit would, before its first step
+    for mine, theirs in ((source.variables, target.variables),
+                         (source.optimizer.variables, target.optimizer.variables)):
+        for a, b in zip(mine, theirs, strict=True):
+            b.assign(a)
+
+
+def fit(model: Any, x: Any, y: Any, **kwargs: Any) -> Any:
+    """``model.fit(x, y, **kwargs)``, with no new tracing if an identical network was trained before.
+
+    Keras traces a model's training step into a TensorFlow graph at its first
+    ``fit``, and the trace belongs to that model object: the next model, even one
+    with the same layers and settings, is traced again. For the book's small
+    networks that costs more than the training (about 0.5-1 s per model against
+    a few hundred milliseconds), and the FAQ chapters train dozens of them.
+
+    So :func:`fit` keeps a private, already traced *twin* for every architecture
+    and compile setting it meets (at most :data:`MAX_TWINS`). To train ``model``,
+    it copies ``model``'s variables and optimizer state into the twin (its
+    initial weights, random-seed states and learning rate included), calls the
+    twin's ``fit`` with the same arguments, and copies the trained state back.
+    The same graph runs on the same numbers in the same order, so ``model`` ends
+    with the weights, optimizer state and history that ``model.fit`` would have
+    given it, bit for bit (tested). Afterwards ``model.history`` and every
+    callback's ``model`` are ``model``; the metrics' running totals, which every
+    ``fit`` resets, stay in the twin.
+
+    Anything :func:`_twin_key` cannot check completely (a model trained before,
+    a subclassed model, a ``Lambda`` layer, a loss given as a Python function,
+    validation data, ...) is passed to ``model.fit`` unchanged. Returns the
+    ``History``.
+    """
+    if not callable(getattr(model, "fit", None)):
+        raise TypeError(f"model must be a compiled Keras model, got {type(model).__name__}")
+    key = _twin_key(model, x, y, kwargs)
+    if key is None:
+        return model.fit(x, y, **kwargs)
+    twin = _TWINS.pop(key, None)
+    if twin is None:
+        twin = _new_twin(model)
+    _TWINS[key] = twin
+    while len(_TWINS) > MAX_TWINS:
+        _TWINS.popitem(last=False)
+    _copy_state(model, twin)
+    history = twin.fit(x, y, **kwargs)
+    _copy_state(twin, model)
+    for callback in [*(kwargs.get("callbacks") or []), history]:
+        callback.set_model(model)
+    model.history = history
+    return history
+
+
 def fit_steps(model: Any, x: Any, y: Any, *, steps: int = 300, batch_size: int = 32, seed: int = 0) -> Any:
     """Train a compiled Keras ``model`` for exactly ``steps`` mini-batches (see :func:`epoch_order`).
 
@@ -98,7 +244,7 @@ def fit_steps(model: Any, x: Any, y: Any, *, steps: int = 300, batch_size: int =
     check_same_length(x, y, "x", "y")
     order = epoch_order(len(x), steps=steps, batch_size=batch_size, seed=seed)
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
-    model.fit(x[order], y[order], epochs=1, batch_size=batch_size, shuffle=False, verbose=0)
+    fit(model, x[order], y[order], epochs=1, batch_size=batch_size, shuffle=False, verbose=0)
     return model
 
 
