@@ -24,8 +24,19 @@ unexport MPLBACKEND
 
 BOOK_SOURCES := _config.yml _toc.yml references.bib $(wildcard *.md) \
                 $(wildcard chapters/*.ipynb chapters/*.md) $(wildcard src/helpers/*.py)
-NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300 \
+NBVAL := --nbval --nbval-kernel-name python3 --nbval-cell-timeout=300 \
          --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+
+# The book's own runs (tests, book, student edition) start their kernels from a process
+# that has imported TensorFlow once (tools/prewarmed_kernel.py): the kernel spec
+# `python3` under _build/jupyter, found first through JUPYTER_PATH. Each target stops
+# that process when it ends. Your own Jupyter (`make lab`) keeps the standard kernel.
+KERNELS     := $(CURDIR)/_build/jupyter
+KERNEL_SPEC := $(KERNELS)/kernels/python3/kernel.json
+PREWARMED   := export JUPYTER_PATH=$(KERNELS); trap '$(BIN)/python tools/prewarmed_kernel.py stop >/dev/null' EXIT;
+
+$(KERNEL_SPEC): $(STAMP) tools/prewarmed_kernel.py
+	$(BIN)/python tools/prewarmed_kernel.py install $(KERNELS)
 
 .PHONY: help install book browser-test student test test-nb preview test-fast execute sync lab clean benchmark
 
@@ -44,19 +55,19 @@ book: $(BOOK_INDEX)  ## build the HTML book, executing every notebook
 	@echo "The book is at: $(abspath $(BOOK_INDEX))"
 
 # Rebuilt from clean whenever any source changed; nothing changed: nothing to do.
-$(BOOK_INDEX): $(STAMP) $(BOOK_SOURCES)
+$(BOOK_INDEX): $(STAMP) $(KERNEL_SPEC) $(BOOK_SOURCES)
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
 	$(BIN)/python tools/make_downloads.py
-	$(BIN)/python tools/execute_into_cache.py
+	$(PREWARMED) $(BIN)/python tools/execute_into_cache.py
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	$(BIN)/python tools/check_html.py _build/html
 	@touch $(BOOK_INDEX)
 
-test: $(STAMP)  ## every notebook under strict nbval + unit tests of every helper (long notebooks first)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile chapters tests $(NBVAL)
+test: $(STAMP) $(KERNEL_SPEC)  ## every notebook under strict nbval + unit tests of every helper (long notebooks first)
+	$(PREWARMED) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile chapters tests $(NBVAL)
 
-test-nb: $(STAMP)  ## strict nbval on the notebooks named by NB=... only
-	$(BIN)/python -m pytest -p no:xdist $(NB) $(NBVAL)
+test-nb: $(STAMP) $(KERNEL_SPEC)  ## strict nbval on the notebooks named by NB=... only
+	$(PREWARMED) $(BIN)/python -m pytest -p no:xdist $(NB) $(NBVAL)
 
 preview: $(STAMP)  ## quick HTML preview of NB=... from saved outputs (no execution)
 	$(BIN)/python tools/preview.py $(NB)
@@ -71,9 +82,9 @@ execute: $(STAMP)  ## re-execute every notebook in place and save its outputs
 sync: $(STAMP)  ## copy the repository URL from _config.yml into every notebook's Colab cell
 	$(BIN)/python tools/sync_notebooks.py
 
-student: $(STAMP)  ## student edition: notebooks without solutions in student/, and its own HTML build
+student: $(STAMP) $(KERNEL_SPEC)  ## student edition: notebooks without solutions in student/, and its own HTML build
 	$(BIN)/python tools/make_student.py --out student
-	$(BIN)/python tools/execute_into_cache.py --root student
+	$(PREWARMED) $(BIN)/python tools/execute_into_cache.py --root student
 	$(BIN)/jupyter-book build student --all -W -n --keep-going
 	$(BIN)/python tools/check_html.py student/_build/html
 	@echo "Student edition: $(abspath student/_build/html/index.html)"

@@ -6,8 +6,9 @@
   :mod:`helpers.quiz`) and placed just before "Further reading".
 - The instructor guide's chapter list and the landing page's chapter map
   (``figures/chapter_map.png``) are regenerated from the chapters and helpers.
-- The kernelspec is the standard ``python3`` one (nbval runs with
-  ``--nbval-current-env``; Jupyter Book, Binder and Colab use ``python3``).
+- The kernelspec is the standard ``python3`` one (Jupyter Book, nbval, Binder and
+  Colab all start ``python3``; the Makefile's runs find it as the pre-imported kernel
+  of ``tools/prewarmed_kernel.py``).
 
 Run by ``make sync`` and ``make execute``; ``tests/test_book_structure.py``
 fails if a notebook is out of step.

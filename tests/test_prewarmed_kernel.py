@@ -1,0 +1,109 @@
+"""tools/prewarmed_kernel.py: kernels forked from a process that imported TensorFlow behave like new ones."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import prewarmed_kernel as pk  # noqa: E402
+
+PROBE = """
+import json, os, random, sys
+import numpy as np
+import matplotlib
+print(json.dumps({"cwd": os.getcwd(), "probe": os.environ.get("DLBOOK_PROBE"), "pid": os.getpid(),
+                  "preloaded": "tensorflow" in sys.modules, "backend": matplotlib.get_backend(),
+                  "tools_on_path": any(p.rstrip("/").endswith("tools") for p in sys.path),
+                  "random": random.random(), "numpy": float(np.random.random())}))
+"""
+
+
+@pytest.fixture
+def prewarmed(tmp_path, monkeypatch):
+    """The kernel spec installed under tmp_path and found first; a zygote of its own, stopped afterwards."""
+    monkeypatch.setenv("DLBOOK_ZYGOTE", f"test-{os.getpid()}")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setenv("DLBOOK_PROBE", "seen")
+    pk.install(tmp_path / "jupyter")
+    yield tmp_path
+    pk.stop(pk._address())                 # this test's zygote only: `make test` runs notebooks meanwhile
+
+
+def run_in_kernel(code, cwd, *, interrupt_after=None):
+    """Execute ``code`` in a new ``python3`` kernel; return (stdout, reply content)."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120, cwd=str(cwd))
+    out = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+
+    try:
+        if interrupt_after is None:
+            reply = kc.execute_interactive(code, timeout=120, output_hook=hook)
+        else:
+            import time
+
+            msg_id = kc.execute(code)
+            time.sleep(interrupt_after)
+            km.interrupt_kernel()
+            reply = kc.get_shell_msg(timeout=60)
+            while reply["parent_header"].get("msg_id") != msg_id:    # skip the start-up's kernel_info reply
+                reply = kc.get_shell_msg(timeout=60)
+        return "".join(out), reply["content"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+
+
+def test_install_writes_a_python3_spec_that_launches_this_file(tmp_path):
+    spec = json.loads((pk.install(tmp_path) / "kernel.json").read_text())
+    assert spec["argv"][:3] == [sys.executable, str(ROOT / "tools" / "prewarmed_kernel.py"), "launch"]
+    assert spec["argv"][3:] == ["-f", "{connection_file}"] and spec["language"] == "python"
+
+
+def test_kernels_start_preloaded_in_their_own_folder_environment_and_random_state(prewarmed):
+    (prewarmed / "a").mkdir()
+    first, reply = run_in_kernel(PROBE, prewarmed / "a")
+    assert reply["status"] == "ok"
+    second, _ = run_in_kernel(PROBE, prewarmed)
+    first, second = json.loads(first), json.loads(second)
+    assert first["cwd"] == str(prewarmed / "a") and second["cwd"] == str(prewarmed)
+    assert first["probe"] == second["probe"] == "seen"
+    assert first["preloaded"] and second["preloaded"]              # TensorFlow came with the fork
+    assert "inline" in first["backend"] and not first["tools_on_path"]
+    assert first["pid"] != second["pid"]
+    assert first["random"] != second["random"] and first["numpy"] != second["numpy"]   # new seeds
+    assert Path(pk._address()).exists()                            # one zygote served both
+
+
+def test_interrupt_reaches_the_kernel(prewarmed):
+    _, content = run_in_kernel("import time\ntime.sleep(60)", prewarmed, interrupt_after=3)
+    assert content["status"] == "error" and content["ename"] == "KeyboardInterrupt"
+
+
+def test_stop_ends_the_zygote(prewarmed):
+    assert not pk.stop(pk._address())                              # none running yet
+    run_in_kernel("1", prewarmed)
+    assert pk.stop(pk._address())
+    for _ in range(50):
+        if not Path(pk._address()).exists():
+            break
+        import time
+
+        time.sleep(0.1)
+    assert not Path(pk._address()).exists()
+
+
+def test_unknown_command_prints_the_usage():
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "prewarmed_kernel.py"), "frobnicate"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "prewarmed_kernel.py install DIR" in done.stdout
