@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,15 +25,17 @@ print(json.dumps({"cwd": os.getcwd(), "probe": os.environ.get("DLBOOK_PROBE"), "
 """
 
 
-@pytest.fixture
-def prewarmed(tmp_path, monkeypatch):
-    """The kernel spec installed under tmp_path and found first; a zygote of its own, stopped afterwards."""
-    monkeypatch.setenv("DLBOOK_ZYGOTE", f"test-{os.getpid()}")
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.setenv("DLBOOK_PROBE", "seen")
-    pk.install(tmp_path / "jupyter")
-    yield tmp_path
-    pk.stop(pk._address())                 # this test's zygote only: `make test` runs notebooks meanwhile
+@pytest.fixture(scope="module")
+def prewarmed(tmp_path_factory):
+    """The kernel spec installed in a temporary folder and found first; a zygote of its own for this module."""
+    folder = tmp_path_factory.mktemp("prewarmed")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DLBOOK_ZYGOTE", f"test-{os.getpid()}")
+        env.setenv("JUPYTER_PATH", str(folder / "jupyter"))
+        env.setenv("DLBOOK_PROBE", "seen")
+        pk.install(folder / "jupyter")
+        yield folder
+        pk.stop(pk._address())             # this module's zygote only: `make test` runs notebooks meanwhile
 
 
 def run_in_kernel(code, cwd, *, interrupt_after=None):
@@ -50,8 +53,6 @@ def run_in_kernel(code, cwd, *, interrupt_after=None):
         if interrupt_after is None:
             reply = kc.execute_interactive(code, timeout=120, output_hook=hook)
         else:
-            import time
-
             msg_id = kc.execute(code)
             time.sleep(interrupt_after)
             km.interrupt_kernel()
@@ -86,21 +87,19 @@ def test_kernels_start_preloaded_in_their_own_folder_environment_and_random_stat
 
 
 def test_interrupt_reaches_the_kernel(prewarmed):
-    _, content = run_in_kernel("import time\ntime.sleep(60)", prewarmed, interrupt_after=3)
+    _, content = run_in_kernel("import time\ntime.sleep(60)", prewarmed, interrupt_after=1.5)
     assert content["status"] == "error" and content["ename"] == "KeyboardInterrupt"
 
 
 def test_stop_ends_the_zygote(prewarmed):
-    assert not pk.stop(pk._address())                              # none running yet
-    run_in_kernel("1", prewarmed)
+    assert Path(pk._address()).exists()                            # started by the tests above
     assert pk.stop(pk._address())
     for _ in range(50):
         if not Path(pk._address()).exists():
             break
-        import time
-
         time.sleep(0.1)
     assert not Path(pk._address()).exists()
+    assert not pk.stop(pk._address())                              # nothing left to stop
 
 
 def test_unknown_command_prints_the_usage():

@@ -168,15 +168,15 @@ def test_predict_proba_and_accuracy_reject_bad_input():
 
 # ------------------------------------------------------------ fit: a traced twin trains in the model's place
 def twin_flow(train, x, y, x_val, y_val):
-    """Build and train five models (two architectures, three learning rates, early stopping) with ``train``."""
+    """Build and train four models (two architectures, several learning rates, early stopping) with ``train``."""
     import keras
 
     from helpers.cache import rng_state
 
     keras.utils.set_random_seed(0)
     runs = []
-    for lr, regularised, stop_early in [(0.01, False, False), (0.001, False, False), (0.01, True, True),
-                                        (0.03, True, True), (0.01, False, True)]:
+    for lr, regularised, stop_early in [(0.01, False, False), (0.003, False, True), (0.01, True, True),
+                                        (0.03, True, False)]:
         layers = [keras.Input((5,)), keras.layers.Dense(8, activation="relu")]
         if regularised:
             layers += [keras.layers.BatchNormalization(), keras.layers.Dropout(0.3)]
@@ -188,7 +188,7 @@ def twin_flow(train, x, y, x_val, y_val):
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=1,
                                                            restore_best_weights=True))
         keras.utils.set_random_seed(1)
-        history = train(model, x, y, epochs=6, batch_size=16, shuffle=True, callbacks=callbacks, verbose=0)
+        history = train(model, x, y, epochs=4, batch_size=16, shuffle=True, callbacks=callbacks, verbose=0)
         assert model.history is history and all(c.model is model for c in callbacks)
         runs.append((model.get_weights(), [v.numpy() for v in model.optimizer.variables], history.history))
     state = rng_state()
@@ -204,7 +204,7 @@ def test_fit_trains_bit_for_bit_like_model_fit_and_reuses_one_twin_per_architect
     by_keras = twin_flow(lambda m, *a, **k: m.fit(*a, **k), x, y, x_val, y_val)
     assert not tr._TWINS
     by_twins = twin_flow(tr.fit, x, y, x_val, y_val)
-    assert len(tr._TWINS) == 2                                    # five models, two architectures
+    assert len(tr._TWINS) == 2                                    # four models, two architectures
     for (w1, o1, h1), (w2, o2, h2) in zip(by_keras[0], by_twins[0], strict=True):
         assert all(np.array_equal(a, b) for a, b in zip(w1, w2, strict=True))
         assert all(np.array_equal(a, b) for a, b in zip(o1, o2, strict=True))

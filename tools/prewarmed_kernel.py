@@ -118,7 +118,7 @@ def serve(address: str) -> None:
                     connection.close()
                 idle_since = time.monotonic()
     finally:
-        for path in (address, address + ".pid"):
+        for path in (address, address + ".pid", address + ".lock"):
             try:
                 os.unlink(path)
             except FileNotFoundError:
