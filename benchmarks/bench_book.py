@@ -7,6 +7,9 @@
 Each notebook is executed in a fresh kernel, one at a time (so the figures are not
 disturbed by a neighbour), by a child process that reports the wall time and the peak
 resident memory of the kernel (``getrusage(RUSAGE_CHILDREN)`` after the kernel exits).
+These kernels are standard ones, so each notebook's time includes importing TensorFlow
+(about 7 s); the make targets timed by ``--all`` start pre-imported kernels instead
+(``tools/prewarmed_kernel.py``).
 Every notebook runs twice: first with an empty model cache (``helpers.cache``: every
 model is trained, as on a fresh clone) and then with the cache that run filled (as in
 the second and later executions of a CI run or of your own ``make test``).

@@ -217,3 +217,17 @@ def test_trains_leaves_the_argument_trained_on_a_hit(on):
 def test_trains_must_name_an_argument():
     with pytest.raises(ValueError, match="no argument named 'net'"):
         cache.cached(trains="net")(train_in_place.uncached)
+
+
+def test_rng_state_round_trip_and_anonymous_config():
+    import keras
+
+    keras.utils.set_random_seed(3)
+    saved = cache.rng_state()
+    first = (random.random(), float(np.random.random()), float(keras.random.uniform(())))
+    cache.restore_rng_state(saved)
+    assert (random.random(), float(np.random.random()), float(keras.random.uniform(()))) == first
+    one = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    two = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    assert one.to_json() != two.to_json()                                   # other automatic names ...
+    assert cache.anonymous_config(one.to_json()) == cache.anonymous_config(two.to_json())   # ... same network

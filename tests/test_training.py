@@ -247,3 +247,17 @@ def test_fit_rejects_what_is_not_a_model():
     x, y = toy()
     with pytest.raises(TypeError, match="model must be a compiled Keras model"):
         tr.fit("model", x, y)
+
+
+def test_fit_with_validation_split_matches_model_fit():
+    import keras
+
+    x, y = toy(80)
+    histories = []
+    for train in (lambda m, *a, **k: m.fit(*a, **k), tr.fit, tr.fit):      # the second tr.fit reuses the twin
+        model = small_model()
+        model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        keras.utils.set_random_seed(2)
+        histories.append(train(model, x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0).history)
+    assert "val_accuracy" in histories[0] and histories[0] == histories[1] == histories[2]
