@@ -91,6 +91,20 @@ def test_interrupt_reaches_the_kernel(prewarmed):
     assert content["status"] == "error" and content["ename"] == "KeyboardInterrupt"
 
 
+def test_without_a_zygote_the_kernel_is_a_standard_one(prewarmed, monkeypatch):
+    failed = Path(pk._address() + ".failed")
+    failed.write_text("pretend the zygote could not start\n")          # as after a failed start
+    try:
+        probe, _ = run_in_kernel(PROBE, prewarmed)
+        assert not json.loads(probe)["preloaded"]                   # an ordinary kernel ran the cell
+    finally:
+        failed.unlink()
+    monkeypatch.setenv("TMPDIR", str(prewarmed / ("long" * 30)))    # too long for a Unix socket path
+    (prewarmed / ("long" * 30)).mkdir()
+    probe, _ = run_in_kernel(PROBE, prewarmed)
+    assert not json.loads(probe)["preloaded"]
+
+
 def test_stop_ends_the_zygote(prewarmed):
     assert Path(pk._address()).exists()                            # started by the tests above
     assert pk.stop(pk._address())

@@ -118,7 +118,7 @@ def serve(address: str) -> None:
                     connection.close()
                 idle_since = time.monotonic()
     finally:
-        for path in (address, address + ".pid", address + ".lock"):
+        for path in (address, address + ".pid", address + ".lock", address + ".log"):
             try:
                 os.unlink(path)
             except FileNotFoundError:
@@ -132,6 +132,8 @@ def stop(address: str | None = None) -> bool:
     ``KERAS_BACKEND`` that the shell which stops them never saw, so their zygotes
     have other addresses.) Kernels already started keep running to their end.
     """
+    for failed in [Path(address + ".failed")] if address else _folder().glob("*.sock.failed"):
+        failed.unlink(missing_ok=True)               # the next run tries to start a zygote again
     stopped = False
     for pidfile in [Path(address + ".pid")] if address else _folder().glob("*.sock.pid"):
         try:
@@ -197,47 +199,63 @@ def _fork_kernel(connection: socket.socket, listener: socket.socket, kernels: di
 
 
 # ---------------------------------------------------------------------- the launcher
-def _connect(address: str, timeout: float) -> socket.socket | None:
+def _connect(address: str, timeout: float, starting: subprocess.Popen | None = None) -> socket.socket | None:
+    """Connect to ``address``, trying for ``timeout`` seconds or until the ``starting`` zygote has died."""
     deadline = time.monotonic() + timeout
     while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.connect(address)
             return sock
         except OSError:
             sock.close()
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or (starting is not None and starting.poll() is not None):
                 return None
             time.sleep(0.1)
 
 
 def _zygote(address: str) -> socket.socket | None:
-    """A connection to the zygote, starting it first if there is none (one starter at a time)."""
+    """A connection to the zygote, starting it first if there is none (one starter at a time).
+
+    ``None`` if there is none and it cannot start (its error is in ``address.failed``, and
+    later kernels do not try again until :func:`stop` clears it).
+    """
+    failed = Path(address + ".failed")
+    if len(address.encode()) > 100 or failed.exists():   # Unix socket paths are limited to ~108 bytes
+        return None
     sock = _connect(address, 0)
     if sock is not None:
         return sock
     with open(address + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         sock = _connect(address, 0)
-        if sock is None:
-            subprocess.Popen([sys.executable, __file__, "serve", address], start_new_session=True,
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            sock = _connect(address, 120)
+        if sock is None and not failed.exists():
+            with open(failed.with_suffix(".log"), "w") as log:
+                zygote = subprocess.Popen([sys.executable, __file__, "serve", address], start_new_session=True,
+                                          stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            sock = _connect(address, 120, zygote)
+            if sock is None:
+                zygote.kill()
+                failed.write_text(failed.with_suffix(".log").read_text() or "the zygote did not start\n")
     return sock
 
 
 def launch(argv: list[str]) -> int:
     """Start a kernel forked from the zygote, relay interrupts to it, and return its exit code."""
-    sock = _zygote(_address())
-    if sock is None:                                 # no zygote: an ordinary kernel
-        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv])
     import ipykernel_launcher
 
-    request = json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
-                          "launcher": ipykernel_launcher.__file__}).encode()
-    socket.send_fds(sock, [request], [0, 1, 2])
-    reader = sock.makefile("rb")
-    pid = json.loads(reader.readline())["pid"]
+    sock, pid = _zygote(_address()), None
+    if sock is not None:
+        request = json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
+                              "launcher": ipykernel_launcher.__file__}).encode()
+        reader = sock.makefile("rb")
+        try:
+            socket.send_fds(sock, [request], [0, 1, 2])
+            pid = json.loads(reader.readline())["pid"]
+        except (OSError, ValueError, KeyError):        # the zygote is stopping: not this time
+            pid = None
+    if pid is None:                                  # no zygote: an ordinary kernel
+        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv])
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, lambda signum, frame: os.kill(pid, signum))
     while True:
