@@ -16,8 +16,12 @@ machine, so that speed work aims at the right thing (issue 9):
 - the remedies in ``helpers.training``, each against what it replaces: 30 short epochs
   as ``fit(epochs=30)`` against one ``fit_epochs`` pass; 10 epochs with per-epoch
   validation at the training batch size against ``VALIDATION_BATCH`` and against
-  ``validation_callback`` (no ``validation_data`` at all); and the first
-  ``predict``/``evaluate`` on a new model against ``predict_proba``/``accuracy``.
+  ``validation_callback`` (no ``validation_data`` at all); the first
+  ``predict``/``evaluate`` on a new model against ``predict_proba``/``accuracy``; and
+  a new model's first ``fit`` against ``training.fit`` (a traced twin of the same
+  architecture already exists, as from the second model of a kind on);
+- a kernel's start, up to ``import keras`` done: the standard kernel against the
+  pre-imported one of ``tools/prewarmed_kernel.py`` (its zygote already running).
 
     python benchmarks/bench_overheads.py [--repeat 3]
 
@@ -34,10 +38,12 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from helpers.runtime import TF_ENVIRONMENT as QUIET  # noqa: E402  (the book's quiet settings)
 
 os.environ.update({k: os.environ.get(k, v) for k, v in QUIET.items()})
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def import_seconds(statement: str) -> float:
@@ -142,8 +148,18 @@ def remedy_costs(repeat: int) -> dict[str, float]:
         fn()
         return time.perf_counter() - start
 
+    def untraced() -> keras.Model:
+        keras.utils.set_random_seed(0)
+        m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+        m.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        return m
+
+    training.fit(untraced(), x[:64], y[:64], epochs=1, batch_size=32, verbose=0)   # the twin exists
+
     runs: dict[str, list[float]] = {k: [] for k in ("epochs30", "pass30", "val64", "valbig", "valcb",
-                                                    "predict", "call", "evaluate", "accuracy")}
+                                                    "predict", "call", "evaluate", "accuracy",
+                                                    "newfit", "twinfit")}
     for _ in range(repeat):
         small_x, small_y = x[:64], y[:64]                             # 2 batches of 32 per epoch
         m = model()
@@ -166,7 +182,48 @@ def remedy_costs(repeat: int) -> dict[str, float]:
         runs["call"].append(timed(lambda: training.predict_proba(m, x)))
         m = model()
         runs["accuracy"].append(timed(lambda: training.accuracy(m, x, y)))
+        m = untraced()
+        runs["newfit"].append(timed(lambda: m.fit(x, y, epochs=2, batch_size=32, verbose=0)))
+        m = untraced()
+        runs["twinfit"].append(timed(lambda: training.fit(m, x, y, epochs=2, batch_size=32, verbose=0)))
     return {k: statistics.median(v) for k, v in runs.items()}
+
+
+def kernel_start_seconds(prewarmed: bool, repeat: int) -> float:
+    """Seconds from starting a kernel to ``import keras`` done in it (median of ``repeat``)."""
+    import tempfile
+
+    from jupyter_client.manager import start_new_kernel
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import prewarmed_kernel
+
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"JUPYTER_PATH": prewarmed_kernel.install(Path(folder)).parents[1].as_posix() if prewarmed
+               else folder, "DLBOOK_ZYGOTE": "benchmark"}
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            def once() -> float:
+                start = time.perf_counter()
+                km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120)
+                kc.execute_interactive("import keras", timeout=120)
+                seconds = time.perf_counter() - start
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+                return seconds
+
+            if prewarmed:
+                once()                                           # starts the zygote: not timed
+            return statistics.median(once() for _ in range(repeat))
+        finally:
+            if prewarmed:
+                prewarmed_kernel.stop(prewarmed_kernel._address())
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 def main() -> int:
@@ -182,6 +239,7 @@ def main() -> int:
     costs = keras_costs(n)
     cnn_off, cnn_on = cnn_epoch_seconds(False, n), cnn_epoch_seconds(True, n)
     remedies = remedy_costs(n)
+    kernels = {"standard": kernel_start_seconds(False, n), "prewarmed": kernel_start_seconds(True, n)}
     flops_per_step = 6 * (784 * 128 + 128 * 10) * 32            # training FLOPs of one batch of 32
 
     print(f"{'cost (median of ' + str(n) + ')':<52}{'seconds':>10}")
@@ -204,9 +262,16 @@ def main() -> int:
             ("first predict() on a new model, 1,000 images", "predict", None),
             ("  predict_proba() instead", "call", "predict"),
             ("first evaluate() on a new model, 1,000 images", "evaluate", None),
-            ("  accuracy() instead, on another new model", "accuracy", "evaluate")]:
+            ("  accuracy() instead, on another new model", "accuracy", "evaluate"),
+            ("a new model's first fit, 2 epochs: model.fit", "newfit", None),
+            ("  training.fit (twin of that architecture traced)", "twinfit", "newfit")]:
         saved = "" if after is None else f"{1 - remedies[before] / remedies[after]:>8.0%}"
         print(f"{label:<52}{remedies[before]:>10.3f}{saved}")
+    print()
+    print(f"{'a new kernel, until import keras is done':<52}{'seconds':>10}{'saved':>8}")
+    print(f"{'  standard kernel (python -m ipykernel_launcher)':<52}{kernels['standard']:>10.2f}")
+    print(f"{'  tools/prewarmed_kernel.py (zygote running)':<52}{kernels['prewarmed']:>10.2f}"
+          f"{1 - kernels['prewarmed'] / kernels['standard']:>8.0%}")
     print()
     print(f"arithmetic in one step: {flops_per_step / 1e6:.1f} MFLOP, {flops_per_step / costs['step'] / 1e9:.2f} "
           f"GFLOP/s achieved: the step is mostly overhead")
