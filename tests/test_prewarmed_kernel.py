@@ -91,6 +91,16 @@ def test_interrupt_reaches_the_kernel(prewarmed):
     assert content["status"] == "error" and content["ename"] == "KeyboardInterrupt"
 
 
+def test_a_broken_request_does_not_stop_the_zygote(prewarmed):
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:   # no streams, no JSON
+        sock.connect(pk._address())
+        sock.sendall(b"not a request")
+    probe, _ = run_in_kernel(PROBE, prewarmed)
+    assert json.loads(probe)["preloaded"]                           # the same zygote still forks
+
+
 def test_without_a_zygote_the_kernel_is_a_standard_one(prewarmed, monkeypatch):
     failed = Path(pk._address() + ".failed")
     failed.write_text("pretend the zygote could not start\n")          # as after a failed start

@@ -98,9 +98,10 @@ def serve(address: str) -> None:
             for sock in readable:
                 if sock is listener:
                     connection, _ = listener.accept()
-                    pid = _fork_kernel(connection, listener, kernels)
-                    if pid:
-                        kernels[pid] = connection
+                    try:
+                        kernels[_fork_kernel(connection, listener, kernels)] = connection
+                    except (OSError, ValueError, KeyError):    # a launcher that died mid-request
+                        connection.close()
                 else:                                   # a launcher went away: its kernel goes too
                     for pid, connection in list(kernels.items()):
                         if connection is sock:
@@ -154,6 +155,10 @@ def _kill(pid: int) -> None:
 def _fork_kernel(connection: socket.socket, listener: socket.socket, kernels: dict[int, socket.socket]) -> int:
     """Read one request (JSON and the launcher's stdin/stdout/stderr), fork, and return the child's pid."""
     message, fds, _, _ = socket.recv_fds(connection, 1 << 20, 3)
+    if len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        raise ValueError("a request comes with the launcher's stdin, stdout and stderr")
     request = json.loads(message)
     pid = os.fork()
     if pid:
@@ -186,8 +191,8 @@ def _fork_kernel(connection: socket.socket, listener: socket.socket, kernels: di
 
         kernelapp.launch_new_instance()
         code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
+    except SystemExit as exit_:
+        code = 0 if exit_.code is None else exit_.code if isinstance(exit_.code, int) else 1
     except BaseException:
         import traceback
 
