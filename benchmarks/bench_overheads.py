@@ -195,7 +195,8 @@ def kernel_start_seconds(prewarmed: bool, repeat: int) -> float:
 
     from jupyter_client.manager import start_new_kernel
 
-    sys.path.insert(0, str(ROOT / "tools"))
+    if str(ROOT / "tools") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tools"))
     import prewarmed_kernel
 
     with tempfile.TemporaryDirectory() as folder:

@@ -94,7 +94,7 @@ def test_steps_per_execution_trains_the_same_weights():
         history = model.fit(x, y, epochs=3, batch_size=8, verbose=0)
         weights.append((model.get_weights(), history.history))
     (w1, h1), (w32, h32) = weights
-    assert all(np.array_equal(a, b) for a, b in zip(w1, w32))
+    assert all(np.array_equal(a, b) for a, b in zip(w1, w32, strict=True))
     assert h1 == h32
     assert tr.STEPS_PER_EXECUTION > 1
 
@@ -120,7 +120,7 @@ def test_validation_callback_records_what_validation_data_records():
     (keras_history, keras_weights), (history, weights) = runs
     assert list(history) == ["accuracy", "loss", "val_accuracy", "val_loss"] == list(keras_history)
     assert history == keras_history          # the same numbers, bit for bit, epoch by epoch
-    assert all(np.array_equal(a, b) for a, b in zip(weights, keras_weights))
+    assert all(np.array_equal(a, b) for a, b in zip(weights, keras_weights, strict=True))
 
 
 def test_validation_callback_rejects_bad_input():
@@ -218,7 +218,7 @@ def test_fit_keeps_models_apart_and_leaves_the_twin_untouched_by_later_use():
     tr.fit(first, x, y, epochs=3, batch_size=8, verbose=0)
     trained = [w.copy() for w in first.get_weights()]
     tr.fit(second, x, y, epochs=1, batch_size=8, verbose=0)     # the same twin trains another model
-    assert all(np.array_equal(a, b) for a, b in zip(trained, first.get_weights()))
+    assert all(np.array_equal(a, b) for a, b in zip(trained, first.get_weights(), strict=True))
     assert first.train_function is None                          # the model itself was never traced
     tr.fit(first, x, y, epochs=1, batch_size=8, verbose=0)       # continuing: the optimizer state came back
     assert int(first.optimizer.iterations.numpy()) == 4 * 8
@@ -254,6 +254,7 @@ def test_fit_with_validation_split_matches_model_fit():
 
     x, y = toy(80)
     histories = []
+    tr._TWINS.clear()
     for train in (lambda m, *a, **k: m.fit(*a, **k), tr.fit, tr.fit):      # the second tr.fit reuses the twin
         model = small_model()
         model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy",
@@ -261,3 +262,4 @@ def test_fit_with_validation_split_matches_model_fit():
         keras.utils.set_random_seed(2)
         histories.append(train(model, x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0).history)
     assert "val_accuracy" in histories[0] and histories[0] == histories[1] == histories[2]
+    assert len(tr._TWINS) == 1                   # the twin trained both, not a fallback to model.fit
