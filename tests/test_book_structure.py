@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -65,16 +64,14 @@ def test_every_chapter_notebook_is_in_the_toc():
     assert not missing, f"notebooks missing from _toc.yml: {missing}"
 
 
-def test_nbval_collects_every_notebook_in_the_toc():
+def test_nbval_collects_every_notebook_in_the_toc(pytester):
     listed = [resolve(e) for e in toc_files()]
     wanted = {p.relative_to(ROOT).as_posix() for p in listed if p.suffix == ".ipynb"}
-    out = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "--nbval", "--nbval-current-env",
-         "-p", "no:xdist", "-p", "no:cacheprovider", "chapters"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    collected = {line.split("::")[0] for line in out.stdout.splitlines() if "::" in line}
-    assert wanted <= collected, f"not collected by nbval: {sorted(wanted - collected)}\n{out.stdout[-2000:]}"
+    # pytest's own in-process runner: the same collection as `make test`, without a second interpreter start
+    result = pytester.runpytest_inprocess("--collect-only", "-q", "--nbval", "--nbval-current-env", "-p", "no:xdist",
+                                          f"--rootdir={ROOT}", str(ROOT / "chapters"))
+    collected = {line.split("::")[0] for line in result.outlines if "::" in line}
+    assert wanted <= collected, f"not collected by nbval: {sorted(wanted - collected)}\n{result.outlines[-20:]}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

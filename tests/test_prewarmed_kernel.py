@@ -14,14 +14,20 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import prewarmed_kernel as pk  # noqa: E402
 
-PROBE = """
+# The tests' zygote preloads a light list with a marker module that no kernel imports by itself:
+# forking works the same whatever was imported (every notebook in `make test` runs in a kernel forked
+# from the full list, TensorFlow included), and a zygote without TensorFlow starts in a second, not seven.
+MARKER = "xml.dom.minidom"
+LIGHT_PRELOAD = f"numpy,matplotlib,matplotlib.pyplot,ipykernel.kernelapp,{MARKER}"
+
+PROBE = f"""
 import json, os, random, sys
 import numpy as np
 import matplotlib
-print(json.dumps({"cwd": os.getcwd(), "probe": os.environ.get("DLBOOK_PROBE"), "pid": os.getpid(),
-                  "preloaded": "tensorflow" in sys.modules, "backend": matplotlib.get_backend(),
+print(json.dumps({{"cwd": os.getcwd(), "probe": os.environ.get("DLBOOK_PROBE"), "pid": os.getpid(),
+                  "preloaded": "{MARKER}" in sys.modules, "backend": matplotlib.get_backend(),
                   "tools_on_path": any(p.rstrip("/").endswith("tools") for p in sys.path),
-                  "random": random.random(), "numpy": float(np.random.random())}))
+                  "random": random.random(), "numpy": float(np.random.random())}}))
 """
 
 
@@ -31,6 +37,7 @@ def prewarmed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("prewarmed")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DLBOOK_ZYGOTE", f"test-{os.getpid()}")
+        env.setenv("DLBOOK_ZYGOTE_PRELOAD", LIGHT_PRELOAD)
         env.setenv("JUPYTER_PATH", str(folder / "jupyter"))
         env.setenv("DLBOOK_PROBE", "seen")
         pk.install(folder / "jupyter")
@@ -65,6 +72,15 @@ def run_in_kernel(code, cwd, *, interrupt_after=None):
         km.shutdown_kernel(now=False)
 
 
+def test_preload_is_tensorflow_and_friends_unless_the_environment_names_others(monkeypatch):
+    monkeypatch.delenv("DLBOOK_ZYGOTE_PRELOAD", raising=False)
+    assert pk.preload_modules() == pk.PRELOAD and {"tensorflow", "keras", "matplotlib.pyplot"} <= set(pk.PRELOAD)
+    before = pk._address()
+    monkeypatch.setenv("DLBOOK_ZYGOTE_PRELOAD", " numpy, json ,")
+    assert pk.preload_modules() == ("numpy", "json")
+    assert pk._address() != before                                  # another list, another zygote
+
+
 def test_install_writes_a_python3_spec_that_launches_this_file(tmp_path):
     spec = json.loads((pk.install(tmp_path) / "kernel.json").read_text())
     assert spec["argv"][:3] == [sys.executable, str(ROOT / "tools" / "prewarmed_kernel.py"), "launch"]
@@ -79,7 +95,7 @@ def test_kernels_start_preloaded_in_their_own_folder_environment_and_random_stat
     first, second = json.loads(first), json.loads(second)
     assert first["cwd"] == str(prewarmed / "a") and second["cwd"] == str(prewarmed)
     assert first["probe"] == second["probe"] == "seen"
-    assert first["preloaded"] and second["preloaded"]              # TensorFlow came with the fork
+    assert first["preloaded"] and second["preloaded"]              # the preloaded modules came with the fork
     assert "inline" in first["backend"] and not first["tools_on_path"]
     assert first["pid"] != second["pid"]
     assert first["random"] != second["random"] and first["numpy"] != second["numpy"]   # new seeds

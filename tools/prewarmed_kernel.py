@@ -45,9 +45,19 @@ from pathlib import Path
 
 #: An idle zygote (no kernel running, no request) exits after this many seconds.
 IDLE_SECONDS = 60
-#: Modules the zygote imports once; every kernel inherits them.
+#: Modules the zygote imports once; every kernel inherits them. ``DLBOOK_ZYGOTE_PRELOAD``
+#: (module names separated by commas) replaces the list: the unit tests use a light one.
 PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "tensorflow", "keras", "ipykernel.kernelapp", "ipywidgets")
-_IMPORT_TIME_VARIABLES = ("PYTHONPATH", "PYTHONHASHSEED", "PYTHONNOUSERSITE", "MPLBACKEND", "DLBOOK_ZYGOTE")
+_IMPORT_TIME_VARIABLES = ("PYTHONPATH", "PYTHONHASHSEED", "PYTHONNOUSERSITE", "MPLBACKEND", "DLBOOK_ZYGOTE",
+                          "DLBOOK_ZYGOTE_PRELOAD")
+
+
+def preload_modules() -> tuple[str, ...]:
+    """The modules a zygote imports: :data:`PRELOAD`, or the names in ``DLBOOK_ZYGOTE_PRELOAD``."""
+    names = os.environ.get("DLBOOK_ZYGOTE_PRELOAD")
+    if names is None:
+        return PRELOAD
+    return tuple(name.strip() for name in names.split(",") if name.strip())
 
 
 def _address() -> str:
@@ -75,11 +85,11 @@ def _folder() -> Path:
 
 # ---------------------------------------------------------------------- the zygote
 def serve(address: str) -> None:
-    """Import :data:`PRELOAD`, then fork one kernel per request until idle for :data:`IDLE_SECONDS`."""
+    """Import :func:`preload_modules`, then fork one kernel per request until idle for :data:`IDLE_SECONDS`."""
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
     if sys.path and Path(sys.path[0]) == Path(__file__).resolve().parent:
         del sys.path[0]                             # this file's folder is not the kernel's business
-    for name in PRELOAD:
+    for name in preload_modules():
         try:
             importlib.import_module(name)
         except ImportError:
