@@ -242,6 +242,16 @@ def test_fit_hands_what_it_cannot_check_to_keras():
     assert not tr._TWINS
 
 
+def test_fit_names_the_steps_per_epoch_keras_would_take_anyway():
+    x = np.zeros((90, 5), "float32")
+    assert tr._with_steps_per_epoch(x, {"epochs": 3, "batch_size": 16}) == {"epochs": 3, "batch_size": 16,
+                                                                            "steps_per_epoch": 6}
+    assert tr._with_steps_per_epoch(x, {"epochs": 3})["steps_per_epoch"] == 3          # Keras's batch of 32
+    for kwargs in ({"validation_split": 0.2}, {"steps_per_epoch": 2}):
+        assert tr._with_steps_per_epoch(x, kwargs) == kwargs                         # left as given
+    assert "steps_per_epoch" not in tr._with_steps_per_epoch({"a": x}, {})           # not one array
+
+
 def test_fit_rejects_what_is_not_a_model():
     x, y = toy()
     with pytest.raises(TypeError, match="model must be a compiled Keras model"):
