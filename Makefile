@@ -17,6 +17,10 @@ export DLBOOK_DATA_SOURCE ?= sample
 export DLBOOK_MODEL_CACHE ?= $(CURDIR)/_build/model-cache
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
+# Two notebooks (or test workers) run side by side on two cores: one TensorFlow thread each for
+# running independent operations concurrently (inter-op) avoids oversubscribing them. It changes
+# no result (each operation still uses its intra-op threads, whose count does change rounding).
+export TF_NUM_INTEROP_THREADS := 1
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
@@ -30,10 +34,12 @@ NBVAL := --nbval --nbval-kernel-name python3 --nbval-cell-timeout=300 \
 # The book's own runs (tests, book, student edition) start their kernels from a process
 # that has imported TensorFlow once (tools/prewarmed_kernel.py): the kernel spec
 # `python3` under _build/jupyter, found first through JUPYTER_PATH. Each target stops
-# that process when it ends. Your own Jupyter (`make lab`) keeps the standard kernel.
+# that process when it ends, and starts it in the background as it begins, so that its imports
+# overlap the runner's own start-up. Your own Jupyter (`make lab`) keeps the standard kernel.
 KERNELS     := $(CURDIR)/_build/jupyter
 KERNEL_SPEC := $(KERNELS)/kernels/python3/kernel.json
-PREWARMED   := export JUPYTER_PATH=$(KERNELS); trap '$(BIN)/python tools/prewarmed_kernel.py stop >/dev/null' EXIT;
+PREWARMED   := export JUPYTER_PATH=$(KERNELS); trap '$(BIN)/python tools/prewarmed_kernel.py stop >/dev/null' EXIT; \
+               ($(BIN)/python tools/prewarmed_kernel.py start >/dev/null 2>&1 &);
 
 $(KERNEL_SPEC): $(STAMP) tools/prewarmed_kernel.py
 	$(BIN)/python tools/prewarmed_kernel.py install $(KERNELS)

@@ -117,6 +117,12 @@ def test_a_broken_request_does_not_stop_the_zygote(prewarmed):
     assert json.loads(probe)["preloaded"]                           # the same zygote still forks
 
 
+def test_start_waits_for_the_zygote_and_leaves_it_serving(prewarmed):
+    assert pk.start()                                               # running already: returns at once
+    probe, _ = run_in_kernel(PROBE, prewarmed)
+    assert json.loads(probe)["preloaded"]                           # the start's empty connection was dropped
+
+
 def test_without_a_zygote_the_kernel_is_a_standard_one(prewarmed, monkeypatch):
     failed = Path(pk._address() + ".failed")
     failed.write_text("pretend the zygote could not start\n")          # as after a failed start
@@ -140,6 +146,22 @@ def test_stop_ends_the_zygote(prewarmed):
         time.sleep(0.1)
     assert not Path(pk._address()).exists()
     assert not pk.stop(pk._address())                              # nothing left to stop
+
+
+def test_start_starts_a_zygote_that_kernels_then_use(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLBOOK_ZYGOTE", f"test-start-{os.getpid()}")
+    monkeypatch.setenv("DLBOOK_ZYGOTE_PRELOAD", LIGHT_PRELOAD)
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    pk.install(tmp_path / "jupyter")
+    try:
+        done = subprocess.run([sys.executable, str(ROOT / "tools" / "prewarmed_kernel.py"), "start"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "zygote serving" in done.stdout
+        assert Path(pk._address()).exists()
+        probe, _ = run_in_kernel(PROBE, tmp_path)
+        assert json.loads(probe)["preloaded"]
+    finally:
+        pk.stop(pk._address())
 
 
 def test_unknown_command_prints_the_usage():

@@ -2,6 +2,7 @@
 
     python tools/prewarmed_kernel.py install DIR      # write DIR/kernels/python3/kernel.json
     python tools/prewarmed_kernel.py launch -f FILE   # what that kernel spec runs (Jupyter calls it)
+    python tools/prewarmed_kernel.py start            # start the zygote now (kernels start it anyway)
     python tools/prewarmed_kernel.py stop             # stop this interpreter's zygotes, if running
 
 Every notebook runs in a new kernel, and every kernel spends about 7 s of CPU importing
@@ -255,6 +256,20 @@ def _zygote(address: str) -> socket.socket | None:
     return sock
 
 
+def start() -> bool:
+    """Start this environment's zygote now, if none is running; ``True`` once one is serving.
+
+    The Makefile runs it in the background as a target begins, so that the zygote's
+    imports overlap the test runner's own start-up instead of making the first kernels
+    wait. Its connection sends no request, and the zygote drops it.
+    """
+    sock = _zygote(_address())
+    if sock is None:
+        return False
+    sock.close()
+    return True
+
+
 def launch(argv: list[str]) -> int:
     """Start a kernel forked from the zygote, relay interrupts to it, and return its exit code."""
     import ipykernel_launcher
@@ -310,6 +325,8 @@ if __name__ == "__main__":
         serve(rest[0])
     elif command == "launch":
         sys.exit(launch(rest))
+    elif command == "start":
+        print("zygote serving" if start() else "no zygote: kernels will be standard ones")
     elif command == "stop":
         print("zygote stopped" if stop() else "no zygote running")
     elif command == "install":
