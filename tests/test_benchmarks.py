@@ -46,3 +46,17 @@ def test_workflow_publishes_runs_weekly_and_keeps_the_model_cache():
     assert cache and cache[0]["with"]["path"] == "_build/model-cache"
     assert cache[0]["if"] == "github.event_name != 'schedule'"    # the weekly run trains for real
     assert any("deploy-pages" in str(s.get("uses", "")) for s in flow["jobs"]["deploy"]["steps"])
+
+
+def test_bench_book_reports_the_machines_busy_time_and_steal_next_to_wall_time():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_book
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    seconds = bench_book.machine_seconds()
+    if seconds is None:                                   # not Linux: no /proc/stat
+        pytest.skip("no /proc/stat on this system")
+    assert set(seconds) == {"busy", "idle", "steal"} and min(seconds.values()) >= 0
+    wall, note = bench_book.timed(["true"])
+    assert wall >= 0 and "CPU-s busy" in note and "steal" in note
