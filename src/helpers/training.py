@@ -210,7 +210,7 @@ def fit(model: Any, x: Any, y: Any, **kwargs: Any) -> Any:
 
     Anything :func:`_twin_key` cannot check completely (a model trained before,
     a subclassed model, a ``Lambda`` layer, a loss given as a Python function,
-    validation data, ...) is passed to ``model.fit`` unchanged. Returns the
+    validation data, ...) goes to ``model.fit`` itself (with ``steps_per_epoch`` added). Returns the
     ``History``.
     """
     if not callable(getattr(model, "fit", None)):
