@@ -1,5 +1,7 @@
 """helpers.learning_curves: curves, diagnosis, size curve, explorer render, checker."""
 
+import inspect
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -100,6 +102,24 @@ def test_curve_figure_and_explorer(small):
         lc.curve_figure(((x, y), (xv, yv)), n_train=5)
     with pytest.raises(TypeError, match="data"):
         lc.curve_figure("data")
+
+
+def test_explorer_default_view_reuses_the_chapters_run_from_the_model_cache(small, monkeypatch, tmp_path):
+    from helpers import mnist_keras
+
+    x, y, xv, yv = small
+    monkeypatch.setenv("DLBOOK_MODEL_CACHE", str(tmp_path))
+    built = []
+    original = mnist_keras.build_model
+    monkeypatch.setattr(mnist_keras, "build_model", lambda *a, **k: built.append(1) or original(*a, **k))
+    lc.train_curves(x, y, xv, yv, hidden_units=4, epochs=1, seed=0)              # as the chapter calls it
+    lc.curve_figure(((x, y), (xv, yv)), hidden_units=4, n_train=len(x), epochs=1)  # as the explorer does
+    assert len(built) == 1                                                       # the second was read back
+    defaults = {k: p.default for k, p in inspect.signature(lc.curve_figure).parameters.items()
+                if k in ("hidden_units", "epochs")}
+    monkeypatch.setattr(lc, "curve_figure", lambda data, **kw: plt.figure())
+    values = lc.curve_explorer(((x, y), (xv, yv))).values()
+    assert {k: values[k] for k in defaults} == defaults == {"hidden_units": 128, "epochs": 8}   # the healthy run
 
 
 def test_curve_explorer_builds(small, monkeypatch):
