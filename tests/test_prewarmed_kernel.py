@@ -31,16 +31,21 @@ print(json.dumps({{"cwd": os.getcwd(), "probe": os.environ.get("DLBOOK_PROBE"), 
 """
 
 
+def use_own_zygote(env, folder, name):
+    """Point kernel starts at a spec installed in ``folder`` and a light zygote of their own, ``name``."""
+    env.setenv("DLBOOK_ZYGOTE", f"{name}-{os.getpid()}")
+    env.setenv("DLBOOK_ZYGOTE_PRELOAD", LIGHT_PRELOAD)
+    env.setenv("JUPYTER_PATH", str(folder / "jupyter"))
+    pk.install(folder / "jupyter")
+
+
 @pytest.fixture(scope="module")
 def prewarmed(tmp_path_factory):
     """The kernel spec installed in a temporary folder and found first; a zygote of its own for this module."""
     folder = tmp_path_factory.mktemp("prewarmed")
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("DLBOOK_ZYGOTE", f"test-{os.getpid()}")
-        env.setenv("DLBOOK_ZYGOTE_PRELOAD", LIGHT_PRELOAD)
-        env.setenv("JUPYTER_PATH", str(folder / "jupyter"))
+        use_own_zygote(env, folder, "test")
         env.setenv("DLBOOK_PROBE", "seen")
-        pk.install(folder / "jupyter")
         yield folder
         pk.stop(pk._address())             # this module's zygote only: `make test` runs notebooks meanwhile
 
@@ -149,10 +154,7 @@ def test_stop_ends_the_zygote(prewarmed):
 
 
 def test_start_starts_a_zygote_that_kernels_then_use(tmp_path, monkeypatch):
-    monkeypatch.setenv("DLBOOK_ZYGOTE", f"test-start-{os.getpid()}")
-    monkeypatch.setenv("DLBOOK_ZYGOTE_PRELOAD", LIGHT_PRELOAD)
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    pk.install(tmp_path / "jupyter")
+    use_own_zygote(monkeypatch, tmp_path, "test-start")
     try:
         done = subprocess.run([sys.executable, str(ROOT / "tools" / "prewarmed_kernel.py"), "start"],
                               capture_output=True, text=True, timeout=120)
