@@ -22,6 +22,8 @@ def test_train_model_validates():
         sec.train_model(np.full((4, 784), 2.0), np.zeros(4, dtype=int))
     with pytest.raises(ValueError, match="epochs"):
         sec.train_model(np.zeros((4, 784)), np.zeros(4, dtype=int), epochs=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        sec.train_model(np.zeros((4, 784)), np.zeros(4, dtype=int), batch_size=0)
 
 
 def test_input_gradient_and_fgsm(setup):
@@ -78,6 +80,8 @@ def test_adversarial_training(setup):
     assert 0.0 <= sec.accuracy(model, xt, yt) <= 1.0
     with pytest.raises(ValueError, match="epsilon"):
         sec.adversarial_training(x, y, epsilon=2.0)
+    with pytest.raises(ValueError, match="batch_size"):
+        sec.adversarial_training(x, y, batch_size=0)
 
 
 def test_membership_attack():

@@ -28,10 +28,11 @@ from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
-from .training import accuracy as model_accuracy, fit as fit_model, predict_proba
+from .training import accuracy as model_accuracy, fit as fit_model, fit_epochs, predict_proba
 from .validation import as_array, check_float, check_int, check_same_length, check_features_labels
 
 __all__ = [
+    "BATCH_SIZE",
     "train_model",
     "input_gradient",
     "fgsm",
@@ -65,9 +66,18 @@ def _check_model(model: Any) -> Any:
     return model
 
 
+#: Mini-batch size of :func:`train_model` and :func:`adversarial_training`.
+BATCH_SIZE = 128
+
+
 @cached
-def train_model(x: Any, y: Any, *, hidden_units: int = 128, epochs: int = 8, seed: int = 0) -> Any:
-    """Chapter 5's network (Adam, sparse cross-entropy), trained on ``(x, y)`` in [0, 1]."""
+def train_model(x: Any, y: Any, *, hidden_units: int = 128, epochs: int = 6, batch_size: int = BATCH_SIZE,
+                seed: int = 0) -> Any:
+    """Chapter 5's network (Adam, sparse cross-entropy), trained on ``(x, y)`` in [0, 1].
+
+    ``epochs`` passes over the data in mini-batches of ``batch_size``, laid end to end as
+    one Keras epoch (:func:`helpers.training.fit_epochs`: no fixed cost per epoch).
+    """
     import keras
 
     from .mnist_keras import build_model
@@ -75,10 +85,12 @@ def train_model(x: Any, y: Any, *, hidden_units: int = 128, epochs: int = 8, see
     x, y = _check_xy(x, y)
     hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
     epochs = check_int(epochs, "epochs", minimum=1)
-    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    keras.utils.set_random_seed(seed)
     model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
                         loss="sparse_categorical_crossentropy")
-    fit_model(model, x, y, epochs=epochs, batch_size=64, verbose=0)
+    fit_epochs(model, x, y, epochs=epochs, batch_size=batch_size, seed=seed)
     return model
 
 
@@ -215,8 +227,8 @@ def epsilon_explorer(model: Any, x: Any, y: Any) -> widgets.Explorer:
 
 
 @cached
-def adversarial_training(x: Any, y: Any, *, epsilon: float = 0.1, epochs: int = 8, hidden_units: int = 128,
-                         seed: int = 0) -> Any:
+def adversarial_training(x: Any, y: Any, *, epsilon: float = 0.1, epochs: int = 6, hidden_units: int = 128,
+                         batch_size: int = BATCH_SIZE, seed: int = 0) -> Any:
     """Train the same network on clean **and** FGSM examples (Goodfellow et al., 2015).
 
     Each epoch first attacks the *current* model (FGSM with ``epsilon`` on
@@ -231,12 +243,13 @@ def adversarial_training(x: Any, y: Any, *, epsilon: float = 0.1, epochs: int = 
     epsilon = check_float(epsilon, "epsilon", minimum=0.0, maximum=1.0)
     epochs = check_int(epochs, "epochs", minimum=1)
     hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
     model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
                         loss="sparse_categorical_crossentropy")
     for _ in range(epochs):
         x_adv = fgsm(model, x, y, epsilon)
-        fit_model(model, np.concatenate([x, x_adv]), np.concatenate([y, y]), epochs=1, batch_size=64,
+        fit_model(model, np.concatenate([x, x_adv]), np.concatenate([y, y]), epochs=1, batch_size=batch_size,
                   shuffle=True, verbose=0)
     return model
 
