@@ -79,8 +79,20 @@ def test_training_bad_input(train, small):
 
 
 def test_application_summary():
+    import keras
+    from keras.src.backend.common import global_state
+
+    tl._application_summary.cache_clear()
     info = tl.application_summary("MobileNetV2", include_top=False)
-    assert info.params == 2_257_984 and info.input_shape[-1] == 3 and "parameters" in str(info)
+    # the counts of an ordinary (eager) build of keras.applications.MobileNetV2(weights=None, include_top=False)
+    assert info.params == 2_257_984 and info.layers == 154 and info.input_shape == (None, None, 3)
+    assert "parameters" in str(info)
+    # the lazily built weights are forgotten: nothing is left for Keras to initialise later,
+    # and models built afterwards get real weights
+    assert not global_state.get_global_attribute("uninitialized_variables")
+    layer = keras.layers.Dense(2)
+    layer.build((None, 3))
+    assert layer.get_weights()[0].shape == (3, 2)
     with pytest.raises(ValueError, match="application"):
         tl.application_summary("AlexNet")
 

@@ -765,7 +765,7 @@ def check_noise_accuracies(levels: Any, accuracies: Any, *, classes: int = len(A
     chance = 1 / classes
     if acc[0] < 0.8:
         problems.append(f"accuracy at the lowest noise ({levels[0]:g}) is {acc[0]:.2f}, but the model scores "
-                        "about 0.95 at its training noise level: did you take evaluate(...)[0] (the loss) "
+                        "over 0.9 at its training noise level: did you take evaluate(...)[0] (the loss) "
                         "instead of [1], or forget the spectrogram or its channel axis [..., None]?")
     if acc[-1] > acc[0]:
         problems.append(f"accuracy rises from {acc[0]:.2f} to {acc[-1]:.2f} as the noise grows: "

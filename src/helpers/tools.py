@@ -231,6 +231,14 @@ def application_summary(name: str, *, include_top: bool = True) -> AppInfo:
     ``weights=None`` gives the architecture with random weights, so nothing is
     downloaded. (Online, ``weights="imagenet"`` downloads the weights learned
     on ImageNet.) Results are cached: building a large model takes seconds.
+
+    The model is built inside ``keras.StatelessScope(initialize_variables=False)``:
+    every layer and every weight exists with its shape, but the random initial
+    values (25.6 million numbers for ResNet50) are never drawn. Counting
+    parameters and layers needs only the shapes, and the build is about three
+    times faster. The counts are those of an ordinary build (MobileNetV2:
+    3,538,984 parameters and 156 layers with its top, 2,257,984 and 154
+    without; tested).
     """
     check_choice(name, "application", APPLICATIONS)
     return _application_summary(name, bool(include_top))
@@ -239,10 +247,14 @@ def application_summary(name: str, *, include_top: bool = True) -> AppInfo:
 @functools.lru_cache(maxsize=None)
 def _application_summary(name: str, include_top: bool) -> AppInfo:
     constructor = getattr(keras.applications, name)
-    model = constructor(weights=None, include_top=bool(include_top))
-    info = AppInfo(name, int(model.count_params()), len(model.layers), tuple(model.input_shape[1:]))
+    with keras.StatelessScope(initialize_variables=False):
+        model = constructor(weights=None, include_top=bool(include_top))
+        info = AppInfo(name, int(model.count_params()), len(model.layers), tuple(model.input_shape[1:]))
     del model
-    keras.backend.clear_session()
+    # Forget the never-initialised weights (Keras keeps a list of them to initialise later) and the
+    # layer names. No garbage collection (free_memory=False): the model holds no weight values, and a
+    # full collection costs more than half a second.
+    keras.backend.clear_session(free_memory=False)
     return info
 
 
@@ -314,7 +326,7 @@ def build_classifier(base: keras.Model, classes: int = 5, *, freeze: bool = True
 
 
 @cached
-def train_source_model(x: Any, y: Any, *, epochs: int = 3, seed: int = 0) -> tuple[keras.Model, keras.Model]:
+def train_source_model(x: Any, y: Any, *, epochs: int = 2, seed: int = 0) -> tuple[keras.Model, keras.Model]:
     """Train feature extractor + head on the source task; return ``(classifier, feature_extractor)``."""
     x = as_array(x, "x", ndim=4, dtype="float32")
     y = as_array(y, "y", ndim=1, dtype="int64")
@@ -348,7 +360,7 @@ class TransferResult:
 @cached
 def transfer_experiment(base: keras.Model, train: tuple[np.ndarray, np.ndarray],
                         test: tuple[np.ndarray, np.ndarray], per_class: Sequence[int], *,
-                        epochs: int = 30, freeze: bool = True, seed: int = 0) -> list[TransferResult]:
+                        epochs: int = 15, freeze: bool = True, seed: int = 0) -> list[TransferResult]:
     """For each label budget: train (a) a copy of ``base`` + new head and (b) the same network
     from random weights, on the same few labelled examples; evaluate both on ``test``."""
     if not isinstance(base, keras.Model):
