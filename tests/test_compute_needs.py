@@ -86,6 +86,36 @@ def test_time_epoch_returns_positive_seconds():
         ch.time_epoch(lambda: build_mlp((8,)), x, y, repeats=0)
 
 
+def test_time_epoch_warms_up_on_two_batches_and_traces_once():
+    x = np.random.default_rng(0).random((70, 784)).astype("float32")
+    y = np.arange(70) % 10
+    models, seen = [], []
+
+    def build():
+        model = build_mlp((8,))
+        fit = model.fit
+        model.fit = lambda xs, ys, **kw: (seen.append((len(xs), kw["batch_size"])), fit(xs, ys, **kw))[1]
+        models.append(model)
+        return model
+
+    def traces(model):
+        return [c.cell_contents.experimental_get_tracing_count() for c in model.train_function.__closure__ or []
+                if hasattr(c.cell_contents, "experimental_get_tracing_count")]
+
+    assert isinstance(ch.time_epoch(build, x, y, batch_size=32, repeats=2), float)
+    assert seen == [(33, 32), (70, 32), (70, 32)]      # a short warm-up (a batch and one example), then epochs
+    assert traces(models[0]) == [1]                    # the timed epochs (last batch of 6) trace nothing
+    seen.clear()
+    times = ch.time_epoch(build, x, y, batch_size=[35, 7, 100], repeats=1)
+    assert len(models) == 2 and len(times) == 3 and all(t > 0 for t in times)   # one model for the list
+    assert seen == [(36, 35), (70, 35), (8, 7), (70, 7), (70, 100), (70, 100)]
+    assert traces(models[1]) == [1]                    # full epochs of 35, 7 and 100 share one trace
+    with pytest.raises(ValueError, match="non-empty list"):
+        ch.time_epoch(build, x, y, batch_size=[])
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        ch.time_epoch(build, x, y, batch_size=[16, 0])
+
+
 def test_plot_timings():
     fig = ch.plot_timings([32, 256], [0.1, 0.3], xlabel="units", title="T", flops=[1e9, 8e9])
     ax = fig.axes[0]

@@ -60,6 +60,9 @@ def test_data_curve():
     xv, yv = toy(100, seed=1)
     curve = ch.data_curve(x, y, xv, yv, [20, 300], steps=40, hidden=(8,))
     assert [p.n for p in curve] == [20, 300] and all(p.steps == 40 for p in curve)
+    # each point is train_and_score on the seeded balanced subset (the chapter reads its 200-digit run off the curve)
+    idx = ch.balanced_subset(y, 20, seed=0)
+    assert curve[0].val_acc == ch.train_and_score(x[idx], y[idx], xv, yv, hidden=(8,), steps=40)
     with pytest.raises(TypeError, match="sizes must be a non-empty list"):
         ch.data_curve(x, y, xv, yv, [])
     with pytest.raises(ValueError, match="training-set size must be >= 10"):
@@ -112,11 +115,15 @@ def test_pretrain_and_transfer_model():
     tuned = ch.transfer_model(source, classes=3, freeze=False)
     assert frozen.output_shape == (None, 3)
     src_kernel = source.layers[0].get_weights()[0]
-    assert np.array_equal(frozen.layers[1].get_weights()[0], src_kernel)   # weights copied
+    assert np.array_equal(frozen.layers[0].get_weights()[0], src_kernel)   # weights copied
     assert len(frozen.trainable_weights) == 2 and len(tuned.trainable_weights) == 4
-    before = frozen.layers[1].get_weights()[0].copy()
+    before = frozen.layers[0].get_weights()[0].copy()
     ch.fit_steps(frozen, x, y % 3, steps=5)
-    assert np.array_equal(frozen.layers[1].get_weights()[0], before)       # frozen stays frozen
+    assert np.array_equal(frozen.layers[0].get_weights()[0], before)       # frozen stays frozen
+    # fine-tuned: the same network (and traced training step) as a fresh build_mlp of its shape
+    from helpers import training
+    fresh = ch.build_mlp((8,), inputs=20, classes=3)
+    assert training._twin_key(tuned, x, y % 3, {}) == training._twin_key(fresh, x, y % 3, {}) is not None
     with pytest.raises(ValueError, match="no hidden Dense layer"):
         ch.transfer_model(keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]))
 

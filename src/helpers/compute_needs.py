@@ -141,13 +141,21 @@ def training_flops(forward_flops: float, examples: float, epochs: float = 1) -> 
     return TRAIN_TO_FORWARD * forward_flops * examples * epochs
 
 
-def time_epoch(build: Callable[[], Any], x: Any, y: Any, *, batch_size: int = 128, repeats: int = 2,
-               seed: int = 0) -> float:
+def time_epoch(build: Callable[[], Any], x: Any, y: Any, *, batch_size: int | Sequence[int] = 128,
+               repeats: int = 2, seed: int = 0) -> float | list[float]:
     """Seconds for one training epoch of ``build()`` on ``(x, y)``: the fastest of ``repeats``.
 
-    A first, untimed epoch absorbs one-off costs (building the graph). Taking
-    the minimum of the timed epochs filters out interruptions by other programs;
-    the result still varies from run to run and machine to machine.
+    ``batch_size`` may also be a list of batch sizes: the same network is then
+    timed at each in turn, and the seconds come back as a list (one model, so
+    its training step is traced once, not once per batch size).
+
+    Before timing, an untimed warm-up absorbs the one-off cost of tracing the
+    training step into a graph. It trains on one full mini-batch and a second
+    of a single example: a step traced for batches of varying size serves
+    every batch of every epoch, so the timed epochs trace nothing, and the
+    warm-up costs a trace rather than a whole extra epoch. Taking the minimum
+    of the timed epochs filters out interruptions by other programs; the
+    result still varies from run to run and machine to machine.
     """
     import keras
 
@@ -156,17 +164,24 @@ def time_epoch(build: Callable[[], Any], x: Any, y: Any, *, batch_size: int = 12
     x = as_array(x, "x", ndim=(2, 4))
     y = as_array(y, "y", ndim=1, dtype=int)
     check_same_length(x, y, "x", "y")
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    several = isinstance(batch_size, Sequence) and not isinstance(batch_size, (str, bytes))
+    if several and not batch_size:
+        raise ValueError("batch_size must be a batch size or a non-empty list of them")
+    batch_sizes = [check_int(b, "batch_size", minimum=1) for b in (batch_size if several else [batch_size])]
     repeats = check_int(repeats, "repeats", minimum=1)
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
     model = build()
-    model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
-        times.append(time.perf_counter() - start)
-    return min(times)
+    seconds = []
+    for size in batch_sizes:
+        warmup = min(len(x), size + 1)          # a full batch and a batch of one: any batch size after it
+        model.fit(x[:warmup], y[:warmup], epochs=1, batch_size=size, verbose=0)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model.fit(x, y, epochs=1, batch_size=size, verbose=0)
+            times.append(time.perf_counter() - start)
+        seconds.append(min(times))
+    return seconds if several else seconds[0]
 
 
 def estimate_seconds(total_flops: float, flops_per_second: float) -> float:

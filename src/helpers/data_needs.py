@@ -203,21 +203,22 @@ def transfer_model(source_model: Any, *, classes: int = 5, freeze: bool = True,
     """A new network: ``source_model``'s hidden layers (copied weights) under a fresh softmax head.
 
     With ``freeze`` the copied layers are not trained (they are a fixed feature
-    extractor, "pretrained features"); without it they are fine-tuned too.
+    extractor, "pretrained features"); without it they are fine-tuned too. The
+    network is a ``Sequential`` compiled as :func:`helpers.overfitting.build_mlp`
+    compiles its own, so the fine-tuned one trains through the step already
+    traced for a fresh network of its shape (:func:`helpers.training.fit`).
     """
     import keras
 
     hidden = [layer for layer in getattr(source_model, "layers", []) if isinstance(layer, keras.layers.Dense)][:-1]
     if not hidden:
         raise ValueError("source_model has no hidden Dense layer to transfer")
-    inputs = keras.Input(shape=(hidden[0].kernel.shape[0],))
-    h = inputs
-    for layer in hidden:
-        copy = keras.layers.Dense(layer.units, activation=layer.activation, trainable=not freeze)
-        h = copy(h)
+    model = keras.Sequential([keras.Input(shape=(hidden[0].kernel.shape[0],))]
+                             + [keras.layers.Dense(layer.units, activation=layer.activation) for layer in hidden]
+                             + [keras.layers.Dense(check_int(classes, "classes", minimum=2), activation="softmax")])
+    for copy, layer in zip(model.layers, hidden):
         copy.set_weights(layer.get_weights())
-    outputs = keras.layers.Dense(check_int(classes, "classes", minimum=2), activation="softmax")(h)
-    model = keras.Model(inputs, outputs)
+        copy.trainable = not freeze
     model.compile(optimizer=keras.optimizers.Adam(check_float(learning_rate, "learning_rate", minimum=0.0,
                                                               strict_minimum=True)),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"],
