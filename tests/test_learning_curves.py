@@ -119,7 +119,7 @@ def test_explorer_default_view_reuses_the_chapters_run_from_the_model_cache(smal
                 if k in ("hidden_units", "epochs")}
     monkeypatch.setattr(lc, "curve_figure", lambda data, **kw: plt.figure())
     values = lc.curve_explorer(((x, y), (xv, yv))).values()
-    assert {k: values[k] for k in defaults} == defaults == {"hidden_units": 128, "epochs": 8}   # the healthy run
+    assert {k: values[k] for k in defaults} == defaults == {"hidden_units": 128, "epochs": 5}   # the healthy run
 
 
 def test_curve_explorer_builds(small, monkeypatch):

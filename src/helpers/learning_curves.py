@@ -256,7 +256,7 @@ def curve_figure(
     *,
     hidden_units: int = 128,
     n_train: int = 3000,
-    epochs: int = 8,
+    epochs: int = 5,
 ) -> plt.Figure:
     """The explorer's view: train with these settings and plot the curves, diagnosed.
 
@@ -287,7 +287,7 @@ def curve_explorer(data: Any) -> widgets.Explorer:
     controls = {
         "hidden_units": widgets.dropdown("hidden units", [2, 8, 32, 128, 512], 128),
         "n_train": widgets.int_slider("training examples", min(3000, len(x)), 100, len(x), 100),
-        "epochs": widgets.int_slider("epochs", 8, 1, 60),
+        "epochs": widgets.int_slider("epochs", 5, 1, 60),
     }
     return widgets.Explorer(render, controls, title="Learning-curve explorer", manual=True,
                             button_text="Train")
