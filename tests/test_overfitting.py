@@ -1,5 +1,7 @@
 """helpers.overfitting: data split, network builder, augmentation, measurement, figures, checker."""
 
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
@@ -128,6 +130,56 @@ def test_fit_and_measure_is_seeded_and_early_stops():
     assert 0 <= measured.train_acc <= 1
 
 
+def test_early_stopping_replayed_from_a_saved_run_equals_training_it():
+    split = tiny_split(n_train=40, n_val=40)
+    (x, y), (x_val, y_val) = split
+    y_val = (y_val + 3) % 10                        # labels unrelated to the images: validation loss soon rises
+    split = ((x, y), (x_val, y_val))
+
+    def net():
+        keras.utils.set_random_seed(0)
+        return ch.build_mlp((16,))
+
+    full = ch.fit_and_measure("full", net(), split, epochs=12, batch_size=8, save_best=True)
+    assert full.start and 1 in full.best_weights and len(full.history["val_loss"]) == 12
+    losses = full.history["val_loss"]
+    assert sorted(full.best_weights) == [e for e in range(1, 13) if losses[e - 1] < min(losses[:e - 1], default=np.inf)]
+    for patience in (1, 2, 3):
+        trained = ch.fit_and_measure("early", net(), split, epochs=12, batch_size=8, patience=patience)
+        model = net()
+        replayed = ch.fit_and_measure("early", model, split, epochs=12, batch_size=8, patience=patience,
+                                      known=[full])
+        assert replayed.epochs_run == trained.epochs_run < 12
+        assert replayed.history == trained.history
+        assert (replayed.train_acc, replayed.val_acc, replayed.train_loss, replayed.val_loss) == \
+            (trained.train_acc, trained.val_acc, trained.train_loss, trained.val_loss)
+        best = int(np.argmin(full.history["val_loss"][:replayed.epochs_run])) + 1
+        assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), full.best_weights[best]))
+    # a run that differs in anything training depends on is not replayed, it is trained
+    other = ch.fit_and_measure("early", net(), split, epochs=12, batch_size=4, patience=1, known=[full])
+    assert other.history["loss"][0] != full.history["loss"][0]
+    keras.utils.set_random_seed(1)
+    reseeded = ch.fit_and_measure("early", ch.build_mlp((16,)), split, epochs=12, batch_size=8, patience=1,
+                                  known=[full])
+    assert reseeded.history["loss"][0] != full.history["loss"][0]
+    short = ch.fit_and_measure("early", net(), split, epochs=12, batch_size=8, patience=50,
+                               known=[dataclasses.replace(full, history={k: v[:3] for k, v in full.history.items()})])
+    assert short.epochs_run == 12                    # the known run was too short to decide: trained for real
+    with pytest.raises(TypeError, match="known must be a list of FitResult"):
+        ch.fit_and_measure("x", net(), split, epochs=1, patience=1, known=full)
+    # without early stopping: a run of fewer epochs is the saved run cut short
+    for epochs in (1, int(max(full.best_weights))):
+        trained = ch.fit_and_measure("short", net(), split, epochs=epochs, batch_size=8)
+        replayed = ch.fit_and_measure("short", net(), split, epochs=epochs, batch_size=8, known=[full])
+        assert replayed.epochs_run == trained.epochs_run == epochs and replayed.history == trained.history
+        assert (replayed.train_acc, replayed.val_loss) == (trained.train_acc, trained.val_loss)
+    unsaved = next(e for e in range(1, 13) if e not in full.best_weights)
+    model = net()
+    before = [w.copy() for w in model.get_weights()]
+    trained = ch.fit_and_measure("short", model, split, epochs=unsaved, batch_size=8, known=[full])
+    assert trained.epochs_run == unsaved and not np.array_equal(model.get_weights()[0], before[0])
+
+
 def test_fit_and_measure_rejects_bad_input():
     split = tiny_split()
     with pytest.raises(TypeError, match="name must be a non-empty string"):
@@ -204,13 +256,14 @@ def test_check_gap():
 def test_check_more_data():
     base = fake_result("base", train=1.0, val=0.80, epochs=3)
     base = ch.FitResult("base", 1.0, 0.80, 0.01, 0.5, 20, base.history)
-    good = ch.FitResult("more", 0.96, 0.87, 0.1, 0.4, 5, base.history)
+    good = ch.FitResult("more", 0.96, 0.87, 0.1, 0.4, 4, base.history)
     fb = ch.check_more_data(good, base)
     assert fb and "smaller than the baseline's 0.200 by 0.110" in str(fb)
     long = ch.FitResult("more", 0.99, 0.88, 0.1, 0.4, 20, base.history)
     fb = ch.check_more_data(long, base)
-    assert not fb and "ran 20 epochs, expected 5" in str(fb)
-    same_data = ch.FitResult("same", 1.0, 0.79, 0.01, 0.5, 5, base.history)
+    assert not fb and "ran 20 epochs, expected 4" in str(fb)
+    assert ch.check_more_data(ch.FitResult("more", 0.96, 0.87, 0.1, 0.4, 5, base.history), base, data_factor=4)
+    same_data = ch.FitResult("same", 1.0, 0.79, 0.01, 0.5, 4, base.history)
     fb = ch.check_more_data(same_data, base)
     assert not fb and "not smaller" in str(fb) and "300-example split" in str(fb) and "+0.010" in str(fb)
     assert "not higher" in str(fb)

@@ -20,7 +20,7 @@ def result(name="r", train=0.9, val=0.85):
 
 def test_recipes_are_one_change_from_the_reference():
     ref = ch.REFERENCE
-    assert ref.describe() == "784-128-10, adam lr 0.001, L2 0, 10 epochs"
+    assert ref.describe() == "784-128-10, adam lr 0.001, L2 0, 5 epochs"
     for name, recipe in ch.UNDERFIT_RECIPES.items():
         changed = [f for f in ("hidden", "l2", "learning_rate", "epochs", "optimizer")
                    if getattr(recipe, f) != getattr(ref, f)]
@@ -54,6 +54,18 @@ def test_run_recipe_is_seeded():
     assert (a.train_acc, a.val_loss) == (b.train_acc, b.val_loss)
     with pytest.raises(TypeError, match="recipe must be a Recipe"):
         ch.run_recipe("a", {"hidden": (4,)}, split)
+
+
+def test_run_recipe_reads_a_shorter_run_from_a_saved_one():
+    split = tiny_split()
+    recipe = ch.Recipe(hidden=(4,), epochs=3)
+    full = ch.run_recipe("full", recipe, split, batch_size=8, save_best=True)
+    one = ch.Recipe(hidden=(4,), epochs=1)
+    replayed = ch.run_recipe("one", one, split, batch_size=8, known=[full])
+    trained = ch.run_recipe("one", one, split, batch_size=8)
+    assert replayed.epochs_run == 1 and replayed.history == trained.history
+    assert (replayed.train_acc, replayed.val_acc, replayed.train_loss, replayed.val_loss) == \
+        (trained.train_acc, trained.val_acc, trained.train_loss, trained.val_loss)
 
 
 def test_capacity_sweep_reuses_known_runs():
@@ -116,16 +128,16 @@ def test_check_large_lr():
 
 
 def test_check_more_epochs():
-    short, ref = result("10 epochs", 0.30, 0.28), result("reference", 0.98, 0.92)
-    slow = FitResult("20 epochs", 0.45, 0.40, 2.0, 2.0, 20, {"loss": [2.0] * 20})
+    short, ref = result("5 epochs", 0.30, 0.28), result("reference", 0.98, 0.92)
+    slow = FitResult("10 epochs", 0.45, 0.40, 2.0, 2.0, 10, {"loss": [2.0] * 10})
     fb = ch.check_more_epochs(False, slow, short, ref)
     assert fb and "+0.150" in str(fb) and "0.530 below the reference" in str(fb)
     fb = ch.check_more_epochs(True, slow, short, ref)
     assert not fb and "below the target" in str(fb) and "100 times" in str(fb)
     assert not ch.check_more_epochs("no", slow, short, ref)
-    fb = ch.check_more_epochs(False, dataclasses_replace(slow, epochs_run=10), short, ref)
-    assert not fb and "expected 20" in str(fb)
-    fast = FitResult("20 epochs", 0.97, 0.9, 0.1, 0.2, 20, {"loss": [0.1] * 20})
+    fb = ch.check_more_epochs(False, dataclasses_replace(slow, epochs_run=5), short, ref)
+    assert not fb and "expected 10" in str(fb)
+    fast = FitResult("10 epochs", 0.97, 0.9, 0.1, 0.2, 10, {"loss": [0.1] * 10})
     assert ch.check_more_epochs(True, fast, short, ref)
     with pytest.raises(TypeError, match="short must be a FitResult"):
         ch.check_more_epochs(True, slow, None, ref)

@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .cache import cached
+from .cache import cached, fingerprint
 from . import widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE, plot_history
@@ -65,6 +65,12 @@ class FitResult:
     val_loss: float
     epochs_run: int
     history: dict[str, list[float]] = field(repr=False)
+    #: With ``fit_and_measure(..., save_best=True)``: the weights after every epoch (numbered from 1)
+    #: whose validation loss was the lowest so far, and a fingerprint of what the training started
+    #: from (network, starting weights, data, batch size, seed). An early-stopping run of the same
+    #: network can then be replayed from this one instead of trained again (``known=``).
+    best_weights: dict[int, list[np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
+    start: str = field(default="", repr=False, compare=False)
 
     @property
     def gap(self) -> float:
@@ -194,6 +200,38 @@ def shift_augment(x: Any, y: Any, *, copies: int = 4, max_shift: int = 2, seed: 
     return np.concatenate(out_x), np.concatenate(out_y)
 
 
+def _training_start(model: Any, data: Split, batch_size: int, seed: int) -> str:
+    """A fingerprint of everything a training run starts from: network, starting weights, data, batch size, seed."""
+    (x, y), (x_val, y_val) = data
+    return fingerprint(_training_start, (model, np.asarray(x), np.asarray(y), np.asarray(x_val),
+                                         np.asarray(y_val), batch_size, seed), {})
+
+
+def _replay_early_stopping(run: FitResult, epochs: int, patience: int) -> tuple[int, int] | None:
+    """Where Keras's ``EarlyStopping(monitor="val_loss", patience, restore_best_weights=True)`` would
+    stop on ``run``'s validation losses: ``(epochs_run, best_epoch)``, numbered from 1.
+
+    The same rule as the callback: a validation loss lower than the best so far is an improvement
+    (and the first epoch always is); after ``patience`` epochs without one, training stops, and the
+    weights of the best epoch are restored (also when all ``epochs`` ran). ``None`` if ``run`` is
+    too short to decide, or did not keep the best epoch's weights.
+    """
+    losses = run.history.get("val_loss", [])[:epochs]
+    best, best_epoch, wait, stopped = None, 0, 0, None
+    for epoch, loss in enumerate(losses, start=1):
+        wait += 1
+        if best is None or loss < best:
+            best, best_epoch, wait = loss, epoch, 0
+        elif wait >= patience and epoch > 1:
+            stopped = epoch
+            break
+    if stopped is None and len(losses) < epochs:
+        return None                       # the known run ended before this one would have
+    if best_epoch not in run.best_weights:
+        return None
+    return (stopped or len(losses)), best_epoch
+
+
 @cached(trains="model")
 def fit_and_measure(
     name: str,
@@ -205,6 +243,8 @@ def fit_and_measure(
     patience: int | None = None,
     seed: int = 0,
     measure_on: tuple[Any, Any] | None = None,
+    save_best: bool = False,
+    known: Sequence[FitResult] = (),
 ) -> FitResult:
     """Train ``model`` on ``data = ((x, y), (x_val, y_val))`` and measure it.
 
@@ -214,6 +254,17 @@ def fit_and_measure(
     :func:`accuracy_and_loss`; ``measure_on=(x, y)`` measures the training side
     on those examples instead (e.g. the originals when ``x`` is augmented).
     Seeded: the same call gives the same numbers.
+
+    ``save_best=True`` keeps, in the result, a copy of the weights at every new
+    lowest validation loss. A run of the *same* network (same architecture and
+    starting weights, data, batch size and seed) that stops earlier is the first
+    epochs of such a run, because the epochs before a stop do not depend on when
+    it comes. So, given a matching run in ``known``, the result is replayed from
+    it instead of trained again: with ``patience``, the early-stopping rule is
+    applied to its validation losses and its weights of the best epoch restored;
+    without, a run of fewer ``epochs`` takes its weights after that epoch (if
+    they were kept). The numbers are those training would give (tested); only
+    the optimizer's state in ``model`` is not replayed.
     """
     import keras
 
@@ -224,20 +275,62 @@ def fit_and_measure(
     check_same_length(x_val, y_val, "x_val", "y_val")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    callbacks = [validation_callback(x_val, y_val)]      # = validation_data=(x_val, y_val), faster
     if patience is not None:
-        callbacks.append(keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=check_int(patience, "patience", minimum=1),
-            restore_best_weights=True))
-    keras.utils.set_random_seed(seed)
-    history = fit_model(model, x, y, epochs=epochs, batch_size=batch_size, callbacks=callbacks, verbose=0)
+        patience = check_int(patience, "patience", minimum=1)
+    if isinstance(known, FitResult) or not all(isinstance(r, FitResult) for r in known):
+        raise TypeError("known must be a list of FitResult")
+    if measure_on is not None:
+        check_same_length(*measure_on, "measure_on[0]", "measure_on[1]")
+    start = _training_start(model, data, batch_size, seed) if save_best or known else ""
+    replay = None
+    for run in known:
+        if run.start and run.start == start:
+            if patience is not None:
+                found = _replay_early_stopping(run, epochs, patience)
+            else:                         # the known run, cut short after `epochs` epochs
+                cut_short = epochs <= len(run.history.get("loss", [])) and epochs in run.best_weights
+                found = (epochs, epochs) if cut_short else None
+            if found is not None:
+                replay = run, *found
+                break
+    if replay is not None:
+        run, epochs_run, best_epoch = replay
+        model.set_weights(run.best_weights[best_epoch])
+        curves = {k: list(vals[:epochs_run]) for k, vals in run.history.items()}
+        saved: dict[int, list[np.ndarray]] = {}
+    else:
+        callbacks = [validation_callback(x_val, y_val)]      # = validation_data=(x_val, y_val), faster
+        saved = {}
+        if save_best:
+            callbacks.append(_best_weights_callback(saved))
+        if patience is not None:
+            callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
+                                                           restore_best_weights=True))
+        keras.utils.set_random_seed(seed)
+        history = fit_model(model, x, y, epochs=epochs, batch_size=batch_size, callbacks=callbacks, verbose=0)
+        curves = {k: [float(v) for v in vals] for k, vals in history.history.items()}
     if measure_on is not None:
         x, y = measure_on
-        check_same_length(x, y, "measure_on[0]", "measure_on[1]")
     train_acc, train_loss = accuracy_and_loss(model, x, y)
     val_acc, val_loss = accuracy_and_loss(model, x_val, y_val)
-    curves = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-    return FitResult(name, train_acc, val_acc, train_loss, val_loss, len(curves["loss"]), curves)
+    return FitResult(name, train_acc, val_acc, train_loss, val_loss, len(curves["loss"]), curves,
+                     best_weights=saved, start=start if save_best else "")
+
+
+def _best_weights_callback(saved: dict[int, list[np.ndarray]]) -> Any:
+    """A Keras callback that copies the weights into ``saved[epoch]`` at every new lowest ``val_loss``."""
+    import keras
+
+    class BestWeights(keras.callbacks.Callback):
+        best: float | None = None
+
+        def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+            loss = (logs or {})["val_loss"]
+            if self.best is None or loss < self.best:
+                self.best = loss
+                saved[epoch + 1] = [np.array(w) for w in self.model.get_weights()]
+
+    return BestWeights()
 
 
 def accuracy_and_loss(model: Any, x: Any, y: Any) -> tuple[float, float]:
@@ -301,7 +394,7 @@ def plot_gaps(results: Sequence[FitResult], *, title: str = "Training vs validat
 
 @cached
 def l2_sweep(data: Split, strengths: Sequence[float], *, hidden: Sequence[int] = (256, 256),
-             epochs: int = 20, seed: int = 0, known: Sequence[FitResult] = ()) -> list[FitResult]:
+             epochs: int = 15, seed: int = 0, known: Sequence[FitResult] = ()) -> list[FitResult]:
     """Train one network per L2 strength (same seed, same data); a list of results named ``"L2 <λ>"``.
 
     Runs already in ``known`` (matched by that name) are reused instead of retrained.
@@ -347,7 +440,7 @@ def plot_l2_sweep(strengths: Sequence[float], results: Sequence[FitResult]) -> p
     return fig
 
 
-def l2_figure(data: Split, l2: float, *, hidden: Sequence[int] = (256, 256), epochs: int = 20,
+def l2_figure(data: Split, l2: float, *, hidden: Sequence[int] = (256, 256), epochs: int = 15,
               seed: int = 0, known: Sequence[FitResult] = ()) -> plt.Figure:
     """The slider's view: curves of the network trained with L2 strength ``l2``.
 
@@ -367,7 +460,7 @@ def l2_figure(data: Split, l2: float, *, hidden: Sequence[int] = (256, 256), epo
                                               f"validation {result.val_acc:.3f}")
 
 
-def l2_explorer(data: Split, *, value: float = 1e-3, hidden: Sequence[int] = (256, 256), epochs: int = 20,
+def l2_explorer(data: Split, *, value: float = 1e-3, hidden: Sequence[int] = (256, 256), epochs: int = 15,
                 known: Sequence[FitResult] = ()) -> widgets.Explorer:
     """A regularization-strength slider (log scale); press Train to retrain and redraw."""
 
@@ -392,7 +485,7 @@ def check_gap(answer: Any, result: FitResult) -> Feedback:
 
 
 
-def check_more_data(result: FitResult, baseline: FitResult, *, data_factor: int = 4) -> Feedback:
+def check_more_data(result: FitResult, baseline: FitResult, *, data_factor: int = 5) -> Feedback:
     """Check a run trained on ``data_factor`` times more examples than ``baseline``, same number of steps.
 
     It passes if the run used ``baseline.epochs_run // data_factor`` epochs

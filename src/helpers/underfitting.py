@@ -51,11 +51,11 @@ class Recipe:
     hidden: tuple[int, ...] = (128,)
     l2: float = 0.0
     learning_rate: float = 1e-3
-    epochs: int = 10
+    epochs: int = 5
     optimizer: str = "adam"
 
     def describe(self) -> str:
-        """A one-line description, e.g. ``784-128-10, adam lr 0.001, L2 0, 10 epochs``."""
+        """A one-line description, e.g. ``784-128-10, adam lr 0.001, L2 0, 5 epochs``."""
         widths = "-".join(str(w) for w in (784, *self.hidden, 10))
         return f"{widths}, {self.optimizer} lr {self.learning_rate:g}, L2 {self.l2:g}, {self.epochs} epochs"
 
@@ -97,8 +97,14 @@ def diagnose(train_acc: float, val_acc: float, *, target: float = 0.95, max_gap:
 
 
 @cached
-def run_recipe(name: str, recipe: Recipe, data: Split, *, seed: int = 0, batch_size: int = 128) -> FitResult:
-    """Build, train and measure a network following ``recipe`` (seeded)."""
+def run_recipe(name: str, recipe: Recipe, data: Split, *, seed: int = 0, batch_size: int = 64,
+               save_best: bool = False, known: Sequence[FitResult] = ()) -> FitResult:
+    """Build, train and measure a network following ``recipe`` (seeded), in mini-batches of ``batch_size``.
+
+    ``save_best`` and ``known`` are passed to :func:`~helpers.overfitting.fit_and_measure`: a recipe
+    that is a ``save_best`` run of ``known`` cut short (the same recipe with fewer epochs) is read
+    from it instead of trained again, with the same numbers.
+    """
     import keras
 
     if not isinstance(recipe, Recipe):
@@ -106,7 +112,8 @@ def run_recipe(name: str, recipe: Recipe, data: Split, *, seed: int = 0, batch_s
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
     model = build_mlp(recipe.hidden, l2=recipe.l2, learning_rate=recipe.learning_rate,
                       optimizer=recipe.optimizer)
-    return fit_and_measure(name, model, data, epochs=recipe.epochs, batch_size=batch_size, seed=seed)
+    return fit_and_measure(name, model, data, epochs=recipe.epochs, batch_size=batch_size, seed=seed,
+                           save_best=save_best, known=known)
 
 
 def capacity_sweep(data: Split, widths: Sequence[int], *, recipe: Recipe = REFERENCE, seed: int = 0,
@@ -216,7 +223,7 @@ def check_large_lr(result: FitResult, one_class_acc: Any, labels: Any, *, target
 
 
 def check_more_epochs(answer: Any, result: FitResult, short: FitResult, reference: FitResult, *,
-                      epochs: int = 20, target: float = 0.95) -> Feedback:
+                      epochs: int = 10, target: float = 0.95) -> Feedback:
     """Check the learner's yes/no ("does doubling the epochs fix it?") against their measured run.
 
     ``result`` is the small-learning-rate run with ``epochs`` epochs, ``short``
