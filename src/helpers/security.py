@@ -71,7 +71,7 @@ BATCH_SIZE = 128
 
 
 @cached
-def train_model(x: Any, y: Any, *, hidden_units: int = 128, epochs: int = 6, batch_size: int = BATCH_SIZE,
+def train_model(x: Any, y: Any, *, hidden_units: int = 128, epochs: int = 5, batch_size: int = BATCH_SIZE,
                 seed: int = 0) -> Any:
     """Chapter 5's network (Adam, sparse cross-entropy), trained on ``(x, y)`` in [0, 1].
 
@@ -227,7 +227,7 @@ def epsilon_explorer(model: Any, x: Any, y: Any) -> widgets.Explorer:
 
 
 @cached
-def adversarial_training(x: Any, y: Any, *, epsilon: float = 0.1, epochs: int = 6, hidden_units: int = 128,
+def adversarial_training(x: Any, y: Any, *, epsilon: float = 0.1, epochs: int = 5, hidden_units: int = 128,
                          batch_size: int = BATCH_SIZE, seed: int = 0) -> Any:
     """Train the same network on clean **and** FGSM examples (Goodfellow et al., 2015).
 
