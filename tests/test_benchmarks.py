@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,5 +59,7 @@ def test_bench_book_reports_the_machines_busy_time_and_steal_next_to_wall_time()
     if seconds is None:                                   # not Linux: no /proc/stat
         pytest.skip("no /proc/stat on this system")
     assert set(seconds) == {"busy", "idle", "steal"} and min(seconds.values()) >= 0
-    wall, note = bench_book.timed(["true"])
-    assert wall > 0 and "CPU-s busy" in note and "steal" in note
+    wall, note = bench_book.timed(["sleep", "1"])
+    assert wall >= 1 and "CPU-s busy" in note and "steal" in note
+    unstolen = re.search(r"about (-?\d+) s without steal", note)
+    assert unstolen and 0 <= int(unstolen.group(1)) <= round(wall)   # steal only ever shortens the estimate
