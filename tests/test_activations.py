@@ -164,7 +164,18 @@ def test_figures_have_titles_and_labels():
 def test_activation_explorer_renders_its_default_view():
     explorer = act.activation_explorer()
     assert explorer.png.startswith(b"\x89PNG")
-    assert set(explorer.values()) == {"activation", "depth", "init"}
+    assert list(explorer.default()) == ["activation", "depth", "init"]
+    frame = explorer.frame(activation="tanh", depth=10, init="small")
+    assert list(frame["layer"]) == list(range(1, 11))
+    assert frame["std"].iloc[-1] < 1e-3 * frame["std"].iloc[0]           # a tiny scale: the signal vanishes
+    he = explorer.frame(activation="relu", depth=30, init="he")["std"]
+    assert 0.2 < he.iloc[-1] / he.iloc[0] < 5                            # He keeps ReLU's spread
+    fig = act.plot_spread_table(frame, "tanh", 10, "small")
+    assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
+    with pytest.raises(ValueError, match="depth must be <= 50"):
+        act.spread_table("relu", 60, "he")
+    with pytest.raises(ValueError, match="unknown init"):
+        act.spread_table("relu", 3, "zeros")
 
 
 def test_checkers():
@@ -184,3 +195,52 @@ def test_checkers():
 def test_every_init_scheme_is_supported():
     for scheme in act.INITS:
         assert act.init_std(scheme, 10, 10) > 0
+
+
+def test_bad_input_to_every_public_helper_is_rejected():
+    for fn in (act.sigmoid_grad, act.tanh, act.tanh_grad, act.relu_grad, act.leaky_relu_grad, act.gelu,
+               act.gelu_grad):
+        with pytest.raises(TypeError, match="x must be array-like"):
+            fn("one")
+        with pytest.raises(ValueError, match="NaN"):
+            fn([np.nan])
+    with pytest.raises(ValueError, match="negative_slope must be >= 0"):
+        act.leaky_relu_grad([1.0], negative_slope=-1.0)
+    with pytest.raises(ValueError, match="unknown init"):
+        act.init_std("uniform", 10, 10)
+    with pytest.raises(ValueError, match="fan_in must be >= 1"):
+        act.init_std("he", 0, 10)
+    with pytest.raises(ValueError, match="x must have 100 columns"):
+        act.forward_stack(np.zeros((3, 5)), activation="relu")
+    with pytest.raises(ValueError, match="depth must be >= 1"):
+        act.layer_gradient_norms(activation="relu", depth=0)
+    with pytest.raises(ValueError, match="activation"):
+        act.layer_gradient_norms(activation="swish")
+    with pytest.raises((TypeError, ValueError)):
+        act.dead_units("w", [0.0], [[1.0]])
+    with pytest.raises((TypeError, ValueError), match="learning_rate"):
+        act.dying_relu_experiment(np.zeros((4, 64)), np.zeros(4, dtype=int), learning_rate=-1.0)
+    with pytest.raises(ValueError, match="activation"):
+        act.plot_activations(["swish"])
+    with pytest.raises(TypeError, match="norms must be a non-empty dict"):
+        act.plot_gradient_norms([])
+    with pytest.raises(TypeError, match="runs must be a non-empty dict"):
+        act.plot_layer_spread(None)
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        act.plot_softmax_temperature([1.0, 2.0], [0.0])
+    with pytest.raises(TypeError):
+        act.plot_dying_relu("runs")
+    with pytest.raises(ValueError, match="depth must be <= 50"):
+        act.explorer_figure("relu", 60, "he")
+    with pytest.raises(ValueError, match="activation"):
+        act.spread_table("swish", 3, "he")
+    with pytest.raises(KeyError):
+        act.plot_spread_table(__import__("pandas").DataFrame({"x": [1]}), "relu", 1, "he")
+    with pytest.raises(TypeError, match="base must be an altair Chart"):
+        act.spread_chart(None)
+    with pytest.raises(TypeError):
+        act.activation_explorer("tanh")          # takes no arguments
+    assert not act.check_softplus("softplus", None)
+    assert not act.check_init_std("a lot", width=100)
+    with pytest.raises(ValueError, match="width must be >= 1"):
+        act.check_init_std(0.1, width=0)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from helpers import applications as app
-from helpers import runtime
+from helpers import runtime, widgets
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +26,14 @@ def text_setup(keras_ready):
     vocab = app.build_vocabulary(sentences)
     x = app.encode(sentences, vocab, 12)
     keras_ready.utils.set_random_seed(0)
-    model = app.build_text_model(len(vocab), embedding_dim=4, length=12)
+    keras = keras_ready
+    model = keras.Sequential([
+        keras.Input(shape=(12,), dtype="int64"),
+        keras.layers.Embedding(len(vocab), 4, mask_zero=True, name="embedding"),
+        keras.layers.GlobalAveragePooling1D(),
+        keras.layers.Dense(1, activation="sigmoid", name="output"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, labels, epochs=15, batch_size=32, verbose=0)
     return model, vocab, sentences, labels
 
@@ -59,37 +68,65 @@ def test_max_pool2d():
         app.max_pool2d(m, 2.0)
 
 
-def test_build_cnn_param_count(keras_ready):
-    assert app.build_cnn().count_params() == 5_258
-    assert app.build_cnn((30, 65, 1), 3).output_shape == (None, 3)
-    with pytest.raises(ValueError, match="input_shape"):
-        app.build_cnn((28, 28))
-    with pytest.raises(ValueError, match="classes"):
-        app.build_cnn(classes=1)
-    with pytest.raises(TypeError, match="filters"):
-        app.build_cnn(filters=8)
-
-
-def test_build_dense(keras_ready):
-    assert app.build_dense().count_params() == 407_050
-    with pytest.raises(ValueError, match="hidden"):
-        app.build_dense(hidden=0)
-
-
-def test_fit_and_measure(keras_ready):
+def test_train_and_score(keras_ready):
+    keras = keras_ready
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 4)).astype("float32")
     y = (x[:, 0] > 0).astype(int)
-    model = app.build_dense(inputs=4, hidden=8, classes=2)
-    result = app.fit_and_measure(model, "tiny", (x, y), (x, y), epochs=2, batch_size=16)
-    assert result.name == "tiny" and 0 <= result.accuracy <= 1 and result.params == model.count_params()
-    assert result.seconds > 0 and "s (wall)" in str(result)
+
+    def build():
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    result = app.train_and_score(build, (x, y), (x, y), seed=0, epochs=2, batch_size=16)
+    assert set(result) == {"val_loss", "val_accuracy"}
+    assert result == app.train_and_score(build, (x, y), (x, y), seed=0, epochs=2, batch_size=16)  # seeded
     with pytest.raises(ValueError, match="train labels"):
-        app.fit_and_measure(model, "tiny", (x, y[:10]), (x, y))
-    with pytest.raises(TypeError, match="name"):
-        app.fit_and_measure(model, 3, (x, y), (x, y))
+        app.train_and_score(build, (x, y[:10]), (x, y), seed=0, epochs=1, batch_size=8)
+    with pytest.raises(TypeError, match="build"):
+        app.train_and_score("model", (x, y), (x, y), seed=0, epochs=1, batch_size=8)
     with pytest.raises(ValueError, match="epochs"):
-        app.fit_and_measure(model, "tiny", (x, y), (x, y), epochs=0)
+        app.train_and_score(build, (x, y), (x, y), seed=0, epochs=0, batch_size=8)
+    with pytest.raises(TypeError, match="seed"):
+        app.train_and_score(build, (x, y), (x, y), seed=None, epochs=1, batch_size=8)
+
+
+def test_conv_output_size_matches_keras(keras_ready):
+    keras = keras_ready
+    for size, kernel, stride, padding in [(28, 3, 1, "valid"), (28, 3, 2, "same"), (27, 5, 2, "valid"),
+                                          (13, 2, 2, "valid"), (7, 3, 3, "same")]:
+        out = keras.layers.Conv2D(1, kernel, strides=stride, padding=padding)(np.zeros((1, size, size, 1)))
+        assert app.conv_output_size(size, kernel, stride=stride, padding=padding) == out.shape[1]
+    with pytest.raises(ValueError, match="larger"):
+        app.conv_output_size(2, 3)
+    with pytest.raises(ValueError, match="padding"):
+        app.conv_output_size(28, 3, padding="full")
+    with pytest.raises(ValueError, match="stride"):
+        app.conv_output_size(28, 3, stride=0)
+    with pytest.raises(TypeError, match="size"):
+        app.conv_output_size(28.0, 3)
+
+
+def test_receptive_field():
+    assert app.receptive_field([(3, 1), (2, 2), (3, 1), (2, 2)]) == [(3, 1), (4, 2), (8, 2), (10, 4)]
+    assert app.receptive_field([(3, 1)] * 3) == [(3, 1), (5, 1), (7, 1)]     # three 3x3 = one 7x7
+    with pytest.raises(TypeError, match="layers"):
+        app.receptive_field([])
+    with pytest.raises(TypeError, match="pair"):
+        app.receptive_field([3, 1])
+    with pytest.raises(ValueError, match="stride"):
+        app.receptive_field([(3, 0)])
+
+
+def test_augmentation_figure():
+    originals = np.random.default_rng(0).random((3, 28, 28))
+    fig = app.augmentation_figure(originals, np.stack([originals] * 2))
+    assert len(fig.axes) == 9 and fig.get_suptitle()
+    with pytest.raises(ValueError, match="augmented"):
+        app.augmentation_figure(originals, originals)
+    with pytest.raises(ValueError, match="shape"):
+        app.augmentation_figure(originals, np.zeros((2, 4, 28, 28)))
 
 
 def test_feature_map_figure_and_filters_figure():
@@ -109,8 +146,15 @@ def test_feature_map_figure_and_filters_figure():
 
 def test_feature_map_explorer():
     images = np.random.default_rng(0).integers(0, 255, size=(3, 28, 28))
-    explorer = app.feature_map_explorer(images, np.array([1, 2, 3]))
-    assert explorer.png.startswith(b"\x89PNG")
+    explorer = app.feature_map_explorer(images, np.array([1, 2, 3]), indices=[0, 2])
+    assert explorer.png.startswith(b"\x89PNG") and len(explorer.settings()) == 2 * len(app.KERNELS)
+    assert len(json.dumps(explorer.spec())) < widgets.MAX_SPEC_BYTES
+    table = app.feature_map_table(images[0] / 255.0, "blur (average)")
+    assert len(table) == 13 * 13 and (table["response"] >= 0).all()
+    with pytest.raises(ValueError, match="indices"):
+        app.feature_map_explorer(images, np.array([1, 2, 3]), indices=[5])
+    with pytest.raises(ValueError, match="kernel"):
+        app.feature_map_table(images[0], "no such filter")
     with pytest.raises(ValueError, match="labels"):
         app.feature_map_explorer(images, np.array([1, 2]))
 
@@ -160,8 +204,6 @@ def test_text_model_and_contributions(text_setup):
     assert abs(keras_p - p) < 1e-4
     with pytest.raises(ValueError, match="no words"):
         app.token_contributions(model, vocab, "  ,, ")
-    with pytest.raises(ValueError, match="vocab_size"):
-        app.build_text_model(2)
 
 
 def test_nearest_neighbours(text_setup):
@@ -187,8 +229,14 @@ def test_embedding_and_sentence_figures(text_setup):
     assert "No words" in app.sentence_figure(model, vocab, "").axes[0].get_title()
     with pytest.raises(TypeError, match="sentence"):
         app.sentence_figure(model, vocab, None)
-    explorer = app.sentence_explorer(model, vocab)
-    assert explorer.png.startswith(b"\x89PNG")
+    explorer = app.sentence_explorer(model, vocab, ["the film was great", "the film was awful"])
+    assert explorer.png.startswith(b"\x89PNG") and len(explorer.settings()) == 2
+    table = app.sentence_table(model, vocab, "the film was great")
+    assert table["word"].tolist() == ["the", "film", "was", "great"]
+    with pytest.raises(ValueError, match="words"):
+        app.sentence_explorer(model, vocab, ["", "x"])
+    with pytest.raises(TypeError, match="sentences"):
+        app.sentence_explorer(model, vocab, "the film")
 
 
 # --- sound -------------------------------------------------------------------
@@ -241,8 +289,96 @@ def test_audio_figures_and_model(keras_ready):
         app.spectrogram_grid(x[:1], np.array([7]))
     with pytest.raises(ValueError, match="rate"):
         app.audio_figure(x[0], rate=0)
-    assert app.build_audio_cnn((30, 65, 1)).output_shape == (None, 3)
-    assert app.audio_explorer().png.startswith(b"\x89PNG")
+    explorer = app.audio_explorer()
+    assert explorer.png.startswith(b"\x89PNG") and len(explorer.settings()) == 6
+    assert len(json.dumps(explorer.spec())) < widgets.MAX_SPEC_BYTES
+    table = app.spectrogram_table("tone", 128)
+    assert len(table) == 30 * 65 and table["frequency"].max() == 2000.0
+    with pytest.raises(ValueError, match="kind"):
+        app.spectrogram_table("speech", 128)
+    with pytest.raises(ValueError, match="rate"):
+        app.audio_explorer(rate=10)
+
+
+def test_make_negation_corpus_kinds_and_labels():
+    sentences, labels, kinds = app.make_negation_corpus(30, seed=1)
+    assert len(sentences) == len(set(sentences)) == 120 and np.bincount(kinds).tolist() == [30] * 4
+    positive = set(app._POSITIVE)
+    for s, y, k in zip(sentences, labels, kinds):
+        words = s.replace(",", "").split()
+        adjectives = [w for w in words if w in positive or w in app._NEGATIVE]
+        decisive = adjectives[-1] if app.NEGATION_KINDS[k] == "corrected" else adjectives[0]
+        flipped = app.NEGATION_KINDS[k] == "negated"
+        assert y == int((decisive in positive) != flipped), s
+    assert sentences == app.make_negation_corpus(30, seed=1)[0]
+    with pytest.raises(ValueError, match="n_per_kind"):
+        app.make_negation_corpus(0)
+
+
+def test_accuracy_by_kind():
+    result = app.accuracy_by_kind([0.9, 0.2, 0.6, 0.4], [1, 0, 0, 0], [0, 0, 2, 2])
+    assert result == {"plain": 1.0, "contrast": 0.5}
+    with pytest.raises(ValueError, match="kinds"):
+        app.accuracy_by_kind([0.9, 0.2], [1, 0], [0])
+    with pytest.raises(ValueError, match="NaN"):
+        app.accuracy_by_kind([np.nan, 0.2], [1, 0], [0, 0])
+
+
+def test_scaled_dot_product_attention():
+    rng = np.random.default_rng(0)
+    q, k, v = rng.normal(size=(4, 8)), rng.normal(size=(6, 8)), rng.normal(size=(6, 3))
+    out, w = app.scaled_dot_product_attention(q, k, v)
+    assert out.shape == (4, 3) and np.allclose(w.sum(axis=1), 1)
+    scores = q @ k.T / np.sqrt(8)
+    expected = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    assert np.allclose(w, expected) and np.allclose(out, expected @ v)
+    with pytest.raises(ValueError, match="last axis"):
+        app.scaled_dot_product_attention(q, k[:, :4], v)
+    with pytest.raises(ValueError, match="keys"):
+        app.scaled_dot_product_attention(q, k, v[:5])
+    assert np.allclose(app.softmax(np.array([1000.0, 1000.0])), 0.5)   # no overflow
+
+
+def test_multi_head_attention_matches_keras(keras_ready):
+    keras = keras_ready
+    keras.utils.set_random_seed(3)
+    layer = keras.layers.MultiHeadAttention(num_heads=3, key_dim=4)
+    x = np.random.default_rng(1).normal(size=(2, 5, 6)).astype("float32")
+    out, scores = layer(x, x, return_attention_scores=True)
+    mine, my_scores = app.multi_head_attention(x, layer.get_weights())
+    np.testing.assert_allclose(mine, np.asarray(out), atol=1e-5)
+    np.testing.assert_allclose(my_scores, np.asarray(scores), atol=1e-6)
+    with pytest.raises(ValueError, match="8 arrays"):
+        app.multi_head_attention(x, layer.get_weights()[:6])
+    with pytest.raises(ValueError, match="query kernel"):
+        app.multi_head_attention(x[..., :4], layer.get_weights())
+
+
+def test_attention_figure():
+    fig = app.attention_figure(np.eye(3), ["a", "b", "c"])
+    assert fig.axes[0].get_xlabel() and fig.axes[0].get_title()
+    with pytest.raises(ValueError, match="tokens"):
+        app.attention_figure(np.eye(3), ["a", "b"])
+
+
+@pytest.mark.skipif(not app.espeak_available(), reason="espeak-ng is not installed")
+def test_speak_and_speech_dataset():
+    signal = app.speak("yes", voice="en-gb", rate=8000)
+    assert signal.shape == (8000,) and signal.dtype == np.float32 and np.abs(signal).max() == pytest.approx(1.0)
+    assert np.array_equal(signal, app.speak("yes", voice="en-gb", rate=8000))     # deterministic
+    x, y, v = app.make_speech_dataset(("yes", "no"), ("en-us", "en-gb"), speeds=(150,), pitches=(50,))
+    assert x.shape == (4, 8000) and y.tolist() == [0, 1, 0, 1] and v.tolist() == [0, 0, 1, 1]
+
+
+def test_speak_bad_input():
+    with pytest.raises(ValueError, match="word"):
+        app.speak("Yes; rm -rf")
+    with pytest.raises(ValueError, match="voice"):
+        app.speak("yes", voice="en us; ls")
+    with pytest.raises(ValueError, match="speed"):
+        app.speak("yes", speed=10)
+    with pytest.raises(TypeError, match="words"):
+        app.make_speech_dataset("yes")
 
 
 # --- checkers ----------------------------------------------------------------
@@ -305,3 +441,57 @@ def test_check_noise_accuracies_accepts_reference_and_rejects_typical_mistakes()
     assert not flat and "noise=level" in str(flat)
     assert "one accuracy per level" in str(app.check_noise_accuracies(levels, [0.9, 0.3]))
     assert not app.check_noise_accuracies([1.0, 0.3, 0.05], [0.33, 0.34, 0.96])
+
+
+# --- every helper rejects garbage ------------------------------------------------
+
+_IMG = np.zeros((28, 28))
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: app.max_pool2d("map"), (TypeError, ValueError), "feature_map"),
+    (lambda: app.feature_map_figure(np.zeros(5)), ValueError, "image"),
+    (lambda: app.filters_figure(np.zeros((3, 3)), np.zeros((26, 26, 1)), _IMG), ValueError, "kernels"),
+    (lambda: app.feature_map_explorer(np.zeros((2, 28, 28)), [1, 2], indices="0"), TypeError, "indices"),
+    (lambda: app.tokenize(None), TypeError, "sentence"),
+    (lambda: app.build_vocabulary("a sentence"), TypeError, "sentences"),
+    (lambda: app.encode(["a"], {"a": 2}), ValueError, "vocab"),
+    (lambda: app.token_contributions(None, {}, ""), ValueError, "no words"),
+    (lambda: app.nearest_neighbours(np.zeros(3), {}, "a"), ValueError, "embedding"),
+    (lambda: app.embedding_figure(np.zeros(3), {}), ValueError, "embedding"),
+    (lambda: app.sentence_figure(None, {}, 3), TypeError, "sentence"),
+    (lambda: app.sentence_explorer(None, {}, []), TypeError, "sentences"),
+    (lambda: app.synth_signal("tone", rate="fast"), TypeError, "rate"),
+    (lambda: app.make_audio_dataset(None), TypeError, "n_per_class"),
+    (lambda: app.spectrogram(np.zeros(500), frame=1), ValueError, "frame"),
+    (lambda: app.spectrogram_grid(np.zeros((2, 500)), [0]), ValueError, "signals"),
+    (lambda: app.audio_figure(np.zeros((2, 500))), ValueError, "signal"),
+    (lambda: app.audio_explorer(rate="fast"), TypeError, "rate"),
+    (lambda: app.train_and_score(None, ([], []), ([], []), seed=0, epochs=1, batch_size=1), TypeError, "build"),
+    (lambda: app.conv_output_size(None, 3), TypeError, "size"),
+    (lambda: app.receptive_field(None), TypeError, "layers"),
+    (lambda: app.augmentation_figure(np.zeros(3), np.zeros((1, 3))), ValueError, "originals"),
+    (lambda: app.make_negation_corpus("many"), TypeError, "n_per_kind"),
+    (lambda: app.accuracy_by_kind([0.5], [1, 0], [0, 0]), ValueError, "probabilities"),
+    (lambda: app.softmax("x"), (TypeError, ValueError), "x"),
+    (lambda: app.scaled_dot_product_attention(np.zeros(3), np.zeros(3), np.zeros(3)), ValueError, "axes"),
+    (lambda: app.multi_head_attention(np.zeros(3), [0] * 8), ValueError, "x"),
+    (lambda: app.attention_figure(np.zeros(3), ["a"]), ValueError, "weights"),
+    (lambda: app.espeak_available(None), TypeError, "program"),
+    (lambda: app.feature_map_table(np.zeros(5), "blur (average)"), ValueError, "image"),
+    (lambda: app.sentence_table(None, {}, "   "), ValueError, "no words"),
+    (lambda: app.spectrogram_table("tone", 0), ValueError, "frame"),
+    (lambda: app.check_feature_map(np.zeros((2, 2)), np.zeros((4, 4)), "k"), (TypeError, ValueError), "kernel"),
+    (lambda: app.check_pooled(np.zeros((2, 2)), np.zeros(4)), ValueError, "feature_map"),
+])
+def test_bad_input_is_rejected_with_a_message_naming_it(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_checkers_reject_garbage_with_a_message():
+    for garbage in ("0.9", None, float("nan"), [0.9, 0.8]):
+        feedback = app.check_accuracy(garbage, 0.9)
+        assert not feedback and str(feedback)
+    assert app.check_accuracy(0.9004, 0.9)
+    assert not app.check_feature_map("map", np.zeros((4, 4)), np.ones((3, 3)))
+    assert not app.check_pooled([[1, 2]], np.zeros((4, 4)))

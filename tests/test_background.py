@@ -183,39 +183,6 @@ def test_load_digit_split_rejects_bad_seed():
         bg.load_digit_split(0.25, seed=-1)
 
 
-def test_build_taste_model_parameter_counts():
-    from helpers import runtime
-
-    runtime.set_seed(0)
-    assert bg.build_taste_model(32).count_params() == 2410
-    assert bg.build_taste_model(0).count_params() == 650
-    with pytest.raises(ValueError, match="hidden_units"):
-        bg.build_taste_model(-1)
-    with pytest.raises(TypeError, match="hidden_units"):
-        bg.build_taste_model(3.5)
-
-
-def test_train_taste_model_learns_and_is_deterministic():
-    (x_train, y_train), (x_test, y_test) = bg.load_digit_split()
-    model, history = bg.train_taste_model(x_train[:400], y_train[:400], epochs=3, seed=0)
-    _, again = bg.train_taste_model(x_train[:400], y_train[:400], epochs=3, seed=0)
-    assert history["loss"] == again["loss"]
-    assert history["loss"][-1] < history["loss"][0]
-    assert len(history["accuracy"]) == 3
-
-
-def test_train_taste_model_rejects_bad_input():
-    x = np.zeros((10, 64))
-    with pytest.raises(ValueError, match="same length"):
-        bg.train_taste_model(x, np.zeros(9, dtype=int))
-    with pytest.raises(TypeError, match="integer"):
-        bg.train_taste_model(x, np.zeros(10))
-    with pytest.raises(ValueError, match="x"):
-        bg.train_taste_model(np.zeros(64), np.zeros(1, dtype=int))
-    with pytest.raises(ValueError, match="epochs"):
-        bg.train_taste_model(x, np.zeros(10, dtype=int), epochs=0)
-
-
 def test_taste_figure_marks_mistakes():
     x = np.zeros((4, 64))
     fig = bg.taste_figure(x, [1, 2, 3, 4], [1, 2, 0, 4], n=4)
@@ -264,3 +231,24 @@ def test_check_param_count():
         bg.check_param_count(650, "64,10")
     with pytest.raises(ValueError, match="layer size"):
         bg.check_param_count(650, [64, 0])
+
+
+def test_figures_and_checkers_reject_bad_input():
+    with pytest.raises(TypeError, match="title"):
+        bg.nested_sets_figure(title=None)
+    with pytest.raises(TypeError, match="table"):
+        bg.scale_figure([])
+    with pytest.raises(TypeError, match="table"):
+        bg.scale_figure(["LeNet-5"])
+    with pytest.raises(ValueError):
+        bg.check_growth_factor(10.0, "parameters", "LeNet-5", "Perceptron")
+    assert not bg.check_growth_factor("big", "parameters", "LeNet-5", "GPT-3")
+    assert not bg.check_growth_factor(float("nan"), "parameters", "LeNet-5", "GPT-3")
+    assert not bg.check_milestones("not a table")
+    assert not bg.check_milestones([bg.Milestone(1969.5, "x", "minsky1969perceptrons")])
+    with pytest.raises(TypeError, match="layer_sizes"):
+        bg.check_param_count(650, "64,10")
+    with pytest.raises(ValueError, match="layer size"):
+        bg.check_param_count(650, [64, 0])
+    assert not bg.check_param_count(None, [64, 10])
+    plt.close("all")

@@ -1,65 +1,44 @@
-"""The benchmark scripts and the CI workflow are well formed (nothing here times anything)."""
+"""The benchmark scripts run, and bench_book reads .ci/run's step lines as .ci/run prints them (nothing here times anything)."""
 
 from __future__ import annotations
 
-import ast
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "benchmarks").glob("bench_*.py"))
-
-
-def test_there_are_benchmarks():
-    names = {p.name for p in SCRIPTS}
-    assert {"bench_book.py", "bench_overheads.py"} <= names
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_book  # noqa: E402
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
-def test_benchmark_says_what_it_measures_and_has_a_main(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    doc = ast.get_docstring(tree)
-    assert doc and len(doc.split()) >= 20, f"{path.name} needs a docstring saying what it measures"
-    assert any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in tree.body)
-
-
-@pytest.mark.parametrize("name", ["bench_book.py", "bench_overheads.py"])
-def test_benchmark_help_runs(name):
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / name), "--help"],
-                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+def test_benchmark_help_runs(path):
+    out = subprocess.run([sys.executable, str(path), "--help"], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "usage:" in out.stdout
 
 
-def test_workflow_publishes_runs_weekly_and_keeps_the_model_cache():
-    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "book.yml").read_text(encoding="utf-8"))
-    triggers = flow[True] if True in flow else flow["on"]          # YAML 1.1 reads `on` as True
-    assert "schedule" in triggers and triggers["schedule"][0]["cron"]
-    steps = flow["jobs"]["build"]["steps"]
-    runs = " ".join(str(s.get("run", "")) for s in steps)
-    assert "make test" in runs and "make book" in runs and "make browser-test" in runs
-    cache = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache")]
-    assert cache and cache[0]["with"]["path"] == "_build/model-cache"
-    assert cache[0]["if"] == "github.event_name != 'schedule'"    # the weekly run trains for real
-    assert any("deploy-pages" in str(s.get("uses", "")) for s in flow["jobs"]["deploy"]["steps"])
+def test_bench_book_parses_the_step_lines_ci_run_prints():
+    """.ci/run's `step` function prints '== <command> took N s'; bench_book's pattern must read exactly that."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    step = re.search(r"^step\(\) \{.*\}$", ci, re.M)
+    assert step, ".ci/run defines step()"
+    out = subprocess.run(["bash", "-c", f"{step.group(0)}\nstep true\nstep sleep 0"], capture_output=True, text=True)
+    found = re.findall(r"^== (.+?) took (\d+) s$", out.stdout, re.M)
+    assert found == [("true", "0"), ("sleep 0", "0")]
 
 
-def test_bench_book_reports_the_machines_busy_time_and_steal_next_to_wall_time():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import bench_book
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    seconds = bench_book.machine_seconds()
-    if seconds is None:                                   # not Linux: no /proc/stat
-        pytest.skip("no /proc/stat on this system")
-    assert set(seconds) == {"busy", "idle", "steal"} and min(seconds.values()) >= 0
-    wall, note = bench_book.timed(["sleep", "1"])
-    assert wall >= 1 and "CPU-s busy" in note and "steal" in note
-    unstolen = re.search(r"about (-?\d+) s without steal", note)
-    assert unstolen and 0 <= int(unstolen.group(1)) <= round(wall)   # steal only ever shortens the estimate
+def test_machine_note_reports_busy_seconds_and_steal():
+    before = {"busy": 100.0, "idle": 50.0, "steal": 0.0}
+    after = {"busy": 130.0, "idle": 60.0, "steal": 10.0}
+    assert bench_book.machine_note(before, after) == "30 CPU-s busy, steal 20%"
+    assert bench_book.machine_note(None, after) == ""
+
+
+def test_budgets_are_the_issues():
+    assert (bench_book.NOTEBOOK_BUDGET, bench_book.MEDIAN_BUDGET, bench_book.MEMORY_BUDGET_MB) == (180, 60, 2048)
+    assert bench_book.STEP_BUDGETS == {"make test": 900, "make book": 180} and bench_book.CI_BUDGET == 1800

@@ -18,6 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+import notebook_sources  # noqa: E402
 import sync_notebooks  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -84,7 +85,7 @@ def test_chapter_has_its_helper_module(path):
 def test_colab_setup_cell_matches_config(path):
     first = load(path)["cells"][0]
     assert first["cell_type"] == "code"
-    assert text(first) == sync_notebooks.setup_source(), "run `make sync` (or `make execute`)"
+    assert text(first) == sync_notebooks.setup_source(chapter=path.stem), "run `make sync` (or `make execute`)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -117,6 +118,13 @@ def test_notebook_is_saved_as_a_clean_quiet_run(path):
             blob = json.dumps(output)
             noisy = [n for n in NOISE if n in blob]
             assert not noisy, f"log noise {noisy} in the output of:\n{text(cell)[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_saved_outputs_come_from_the_current_sources(path):
+    """nbval does not compare figures: the recorded source hash proves they are not stale."""
+    why = notebook_sources.stale(path)
+    assert why is None, f"{path.name}: {why}; re-execute it: make execute NB={path.relative_to(ROOT)}"
 
 
 def test_instructor_guide_matches_the_chapters():

@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 
 from helpers import compute_needs as ch
-from helpers.overfitting import build_mlp
+from helpers import experiments
+from helpers.models import build_mlp
 
 
-def test_dense_flops():
+def test_dense_flops_rejects_bad_input():
     assert ch.dense_flops([784, 512, 10]) == 813_056
     assert ch.dense_flops((3, 2)) == 12
     with pytest.raises(ValueError, match="at least an input and an output"):
@@ -19,7 +20,7 @@ def test_dense_flops():
         ch.dense_flops([784, 0, 10])
 
 
-def test_conv_counts():
+def test_conv_counts_rejects_bad_input():
     assert ch.conv2d_params(3, 1, 32) == 320
     assert ch.conv2d_flops(26, 26, 3, 1, 32) == 2 * 26 * 26 * 9 * 32
     with pytest.raises(ValueError, match="kernel must be >= 1"):
@@ -51,7 +52,7 @@ def test_model_cost_rejects_unknown_layers():
         ch.model_cost("model")
 
 
-def test_training_flops_and_estimate():
+def test_training_flops_and_estimate_rejects_bad_input():
     assert ch.training_flops(10, 100, 2) == 3 * 10 * 100 * 2
     assert ch.estimate_seconds(1e12, 1e9) == pytest.approx(1000)
     with pytest.raises(ValueError, match="flops_per_second must be > 0"):
@@ -73,7 +74,7 @@ def test_format_duration_rejects_negative():
         ch.format_duration(-1)
 
 
-def test_time_epoch_returns_positive_seconds():
+def test_time_epoch_returns_positive_seconds_rejects_bad_input():
     x = np.random.default_rng(0).random((64, 784)).astype("float32")
     y = np.arange(64) % 10
     t = ch.time_epoch(lambda: build_mlp((8,)), x, y, batch_size=32, repeats=1)
@@ -86,7 +87,7 @@ def test_time_epoch_returns_positive_seconds():
         ch.time_epoch(lambda: build_mlp((8,)), x, y, repeats=0)
 
 
-def test_time_epoch_warms_up_on_two_batches_and_traces_once():
+def test_time_epoch_warms_up_on_two_batches_and_traces_once_rejects_bad_input():
     x = np.random.default_rng(0).random((70, 784)).astype("float32")
     y = np.arange(70) % 10
     models, seen, traced = [], [], []
@@ -125,7 +126,7 @@ def test_time_epoch_warms_up_on_two_batches_and_traces_once():
         ch.time_epoch(build, x, y, batch_size=[16, 0])
 
 
-def test_plot_timings():
+def test_plot_timings_rejects_bad_input():
     fig = ch.plot_timings([32, 256], [0.1, 0.3], xlabel="units", title="T", flops=[1e9, 8e9])
     ax = fig.axes[0]
     assert ax.get_title() == "T" and ax.get_xlabel() == "units" and "seconds" in ax.get_ylabel()
@@ -137,7 +138,7 @@ def test_plot_timings():
         ch.plot_timings([1, 2], [0.1], xlabel="b", title="t")
 
 
-def test_check_dense_flops():
+def test_check_dense_flops_rejects_bad_input():
     assert ch.check_dense_flops(813_056, [784, 512, 10])
     macs = ch.check_dense_flops(406_528, [784, 512, 10])
     assert not macs and "multiply-adds" in str(macs)
@@ -160,3 +161,133 @@ def test_conv_and_time_checkers_accept_reference_and_reject_typical_mistakes():
     assert not forward_only and "forward pass only" in str(forward_only)
     assert "ONE example" in str(ch.check_time_prediction(right / 4000, layer_sizes=[784, 512, 10], examples=4000,
                                                          rate=rate))
+
+
+def test_dense_params_rejects_bad_input():
+    assert ch.dense_params([784, 512, 10]) == 407_050
+    assert ch.dense_params([784, 32, 10]) == build_mlp((32,)).count_params()
+    with pytest.raises(ValueError, match="at least an input"):
+        ch.dense_params([3])
+    with pytest.raises(TypeError, match="layer_sizes"):
+        ch.dense_params(None)
+
+
+def _toy(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    x = rng.normal(size=(n, 4)).astype("float32") + 3 * y[:, None]
+    return x, y
+
+
+def _tiny():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.1), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_time_to_accuracy_stops_at_the_target_and_counts_steps_rejects_bad_input():
+    x, y = _toy()
+    out = ch.time_to_accuracy(_tiny, (x[:80], y[:80]), (x[80:], y[80:]), batch_size=16, target=0.9,
+                              max_epochs=30, seed=0)
+    assert out["reached"] == 1.0 and 1 <= out["epochs"] <= 30
+    assert out["steps"] == out["epochs"] * 5 and out["examples"] == out["epochs"] * 80 and out["seconds"] > 0
+    again = ch.time_to_accuracy(_tiny, (x[:80], y[:80]), (x[80:], y[80:]), batch_size=16, target=0.9,
+                                max_epochs=30, seed=0)
+    assert again["steps"] == out["steps"]
+    never = ch.time_to_accuracy(_tiny, (x[:80], y[:80]), (x[80:], y[80:]), batch_size=80, target=1.0,
+                                max_epochs=2, seed=0)
+    assert never["epochs"] in (1.0, 2.0)
+    runs = experiments.run(lambda s: ch.time_to_accuracy(_tiny, (x[:80], y[:80]), (x[80:], y[80:]), batch_size=40,
+                                                         target=0.9, max_epochs=30, seed=s), [0, 1], name="b40")
+    assert runs["steps"].shape == (2,)
+    with pytest.raises(TypeError, match="build must be a function"):
+        ch.time_to_accuracy(_tiny(), (x, y), (x, y), batch_size=8, target=0.9, max_epochs=1)
+    with pytest.raises(TypeError, match="train must be a pair"):
+        ch.time_to_accuracy(_tiny, x, (x, y), batch_size=8, target=0.9, max_epochs=1)
+    with pytest.raises(ValueError, match="target"):
+        ch.time_to_accuracy(_tiny, (x, y), (x, y), batch_size=8, target=1.5, max_epochs=1)
+    with pytest.raises(ValueError, match="batch_size"):
+        ch.time_to_accuracy(_tiny, (x, y), (x, y), batch_size=0, target=0.9, max_epochs=1)
+    with pytest.raises(ValueError, match="val x and val y"):
+        ch.time_to_accuracy(_tiny, (x, y), (x, y[:5]), batch_size=8, target=0.9, max_epochs=1)
+
+
+def test_stop_at_accuracy_callback_rejects_bad_input():
+    cb = ch.StopAtAccuracy(0.8)
+    assert isinstance(cb, keras.callbacks.Callback) and cb.target == 0.8
+    with pytest.raises(ValueError, match="target"):
+        ch.StopAtAccuracy(float("nan"))
+
+
+def test_plot_batch_scaling_rejects_bad_input():
+    fig = ch.plot_batch_scaling([16, 64, 256], [100, 40, 30], [1600, 2560, 7680], title="t")
+    assert len(fig.axes) == 2 and fig.axes[0].get_xlabel().startswith("batch size")
+    with pytest.raises(ValueError, match="positive"):
+        ch.plot_batch_scaling([16, 0], [1, 2], [1, 2], title="t")
+    with pytest.raises(ValueError, match="batch_sizes and steps"):
+        ch.plot_batch_scaling([16, 32], [1], [1, 2], title="t")
+
+
+def test_quantize_int8_round_trip_rejects_bad_input():
+    w = np.random.default_rng(0).normal(size=(50, 20)).astype("float32")
+    q, scale = ch.quantize_int8(w)
+    assert q.dtype == np.int8 and np.abs(q).max() == 127 and scale == pytest.approx(np.abs(w).max() / 127)
+    assert np.abs(ch.dequantize(q, scale) - w).max() <= scale / 2 + 1e-6
+    zero_q, zero_scale = ch.quantize_int8(np.zeros((2, 2)))
+    assert zero_scale == 1.0 and not zero_q.any()
+    with pytest.raises(ValueError, match="empty"):
+        ch.quantize_int8(np.zeros((0, 3)))
+    with pytest.raises(ValueError, match="weights"):
+        ch.quantize_int8([[1.0, float("nan")]])
+    with pytest.raises(TypeError, match="int8"):
+        ch.dequantize(np.zeros(3, dtype=np.int32), 1.0)
+    with pytest.raises(ValueError, match="scale"):
+        ch.dequantize(q, 0.0)
+
+
+def test_quantized_copy_and_weight_bytes_rejects_bad_input():
+    x, y = _toy()
+    model = _tiny()
+    model.fit(x, y, epochs=3, verbose=0)
+    copy, packed = ch.quantized_copy(model)
+    assert len(packed) == 1 and packed[0][0].shape == (4, 2)
+    assert np.array_equal(copy.get_weights()[1], model.get_weights()[1])          # biases untouched
+    assert np.abs(copy.get_weights()[0] - model.get_weights()[0]).max() <= packed[0][1] / 2 + 1e-6
+    assert copy.evaluate(x, y, verbose=0)[1] >= 0.0 and copy is not model
+    assert ch.weight_bytes(model) == (8 + 2) * 4 and ch.weight_bytes(model, bits=8) == 8 + 4 + 2 * 4
+    with pytest.raises(ValueError, match="bits"):
+        ch.weight_bytes(model, bits=4)
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        ch.quantized_copy("m")
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        ch.weight_bytes(None)
+
+
+def test_training_memory_matches_keras_adam_rejects_bad_input():
+    mem = ch.training_memory([784, 32, 10], batch_size=4, optimizer="adam")
+    params = ch.dense_params([784, 32, 10])
+    assert mem["parameters"] == mem["gradients"] == 4 * params and mem["optimizer_state"] == 8 * params
+    assert mem["activations"] == 4 * 4 * (784 + 32 + 10)
+    assert mem["total"] == sum(v for k, v in mem.items() if k != "total")
+    assert ch.training_memory([784, 10], batch_size=1, optimizer="sgd")["optimizer_state"] == 0
+    model = build_mlp((32,), optimizer="adam")
+    model.optimizer.build(model.trainable_variables)
+    slots = sum(int(np.prod(v.shape)) for v in model.optimizer.variables if len(v.shape) > 0)
+    assert slots * 4 == mem["optimizer_state"]
+    with pytest.raises(ValueError, match="optimizer"):
+        ch.training_memory([784, 10], batch_size=1, optimizer="lbfgs")
+    with pytest.raises(ValueError, match="batch_size"):
+        ch.training_memory([784, 10], batch_size=0)
+    with pytest.raises(ValueError, match="bytes_per_value"):
+        ch.training_memory([784, 10], batch_size=1, bytes_per_value=3)
+
+
+def test_compute_optimal_rejects_bad_input():
+    n, d = ch.compute_optimal(6 * 20 * 1e9 ** 2)
+    assert n == pytest.approx(1e9) and d == pytest.approx(20e9)
+    n4, _ = ch.compute_optimal(4 * 6 * 20 * 1e18)
+    assert n4 == pytest.approx(2 * n)                         # 4x the compute: 2x the parameters
+    with pytest.raises(ValueError, match="flops"):
+        ch.compute_optimal(0)
+    with pytest.raises(ValueError, match="tokens_per_parameter"):
+        ch.compute_optimal(1e20, tokens_per_parameter=-1)

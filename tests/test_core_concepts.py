@@ -214,37 +214,6 @@ def test_train_mlp_rejects_bad_input():
         cc.train_mlp(x, y, epochs=0)
 
 
-def test_keras_dense_matches_numpy():
-    from helpers import runtime
-
-    runtime.set_seed(0)
-    rng = np.random.default_rng(0)
-    W, b, x = rng.normal(size=(3, 2)), rng.normal(size=3), rng.normal(size=(4, 2))
-    layer = cc.keras_dense(W, b, "tanh")
-    assert tuple(layer.kernel.shape) == (2, 3)
-    assert np.allclose(np.asarray(layer(x.astype("float32"))), cc.dense_forward(x, W, b, "tanh"), atol=1e-6)
-    with pytest.raises(ValueError, match="b must have shape"):
-        cc.keras_dense(W, np.zeros(2))
-    with pytest.raises(ValueError, match="activation"):
-        cc.keras_dense(W, b, "step")
-
-
-def test_train_digit_features_rejects_bad_input():
-    with pytest.raises(ValueError, match="hidden_units"):
-        cc.train_digit_features(0)
-    with pytest.raises(ValueError, match="epochs"):
-        cc.train_digit_features(4, epochs=0)
-
-
-def test_train_digit_features_runs():
-    model, accuracy = cc.train_digit_features(4, epochs=1, seed=0)
-    assert model.layers[0].get_weights()[0].shape == (64, 4)
-    assert 0.0 <= accuracy <= 1.0
-
-
-# --------------------------------------------------------------------------- figures
-
-
 def test_neuron_diagram_shows_the_computation():
     fig = cc.neuron_diagram([0.8, -0.4, 0.3], 0.1, x=[1.0, 0.5, -1.0])
     text = " ".join(t.get_text() for t in fig.axes[0].texts)
@@ -307,6 +276,12 @@ def test_weights_figure():
         cc.weights_figure(np.zeros((63, 5)))
     with pytest.raises(ValueError, match="kernel"):
         cc.weights_figure(np.zeros(64))
+    start = np.random.default_rng(1).normal(size=(64, 5))
+    fig = cc.weights_figure(start + 1.0, initial=start)
+    assert sum(bool(ax.get_title()) for ax in fig.axes) == 10
+    assert "before training" in fig.axes[0].get_title()
+    with pytest.raises(ValueError, match="initial"):
+        cc.weights_figure(start, initial=np.zeros((64, 4)))
 
 
 # --------------------------------------------------------------------------- playgrounds
@@ -390,3 +365,127 @@ def test_check_collapse_diagnoses_order():
     swapped = cc.check_collapse(W1 @ W2, W2 @ b1 + b2, params)
     assert not swapped and "order matters" in str(swapped)
     assert not cc.check_collapse(np.zeros((3, 3)), np.zeros(2), params)
+
+
+# --------------------------------------------------------------------------- depth: nested rings
+
+
+def test_make_rings_labels_by_ring():
+    x, y = cc.make_rings(500, bands=3, seed=0)
+    assert x.shape == (500, 2) and y.shape == (500,) and set(np.unique(y)) == {0, 1}
+    r = np.sqrt((x.astype(float) ** 2).sum(axis=1))
+    assert np.array_equal(y, (np.floor(3 * r) % 2).astype(int))
+    assert np.array_equal(cc.make_rings(50, seed=3)[0], cc.make_rings(50, seed=3)[0])
+    with pytest.raises(ValueError, match="n"):
+        cc.make_rings(0)
+    with pytest.raises(ValueError, match="bands"):
+        cc.make_rings(10, bands=0)
+    with pytest.raises(TypeError, match="seed"):
+        cc.make_rings(10, seed="0")
+
+
+def test_build_rings_model_counts_and_bad_input():
+    deep, shallow = cc.build_rings_model([8, 8, 8]), cc.build_rings_model([44])
+    assert deep.count_params() == shallow.count_params() == 177
+    with pytest.raises(TypeError, match="hidden"):
+        cc.build_rings_model(8)
+    with pytest.raises(TypeError, match="hidden"):
+        cc.build_rings_model([])
+    with pytest.raises(ValueError, match="hidden"):
+        cc.build_rings_model([8, 0])
+    with pytest.raises(ValueError, match="learning_rate"):
+        cc.build_rings_model([8], learning_rate=0.0)
+
+
+def test_train_rings_returns_metrics_and_weights():
+    train, val = cc.make_rings(64, seed=0), cc.make_rings(32, seed=1)
+    result = cc.train_rings([4, 4], 0, train, val, epochs=1, batch_size=32)
+    assert set(result) == {"val_accuracy", "val_loss", "parameters", "initial_weights", "weights"}
+    assert result["parameters"] == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1
+    assert not np.allclose(result["initial_weights"][0], result["weights"][0])     # it trained
+    again = cc.train_rings([4, 4], 0, train, val, epochs=1, batch_size=32)
+    assert again["val_accuracy"] == result["val_accuracy"]                        # seeded
+    with pytest.raises(ValueError, match="epochs"):
+        cc.train_rings([4], 0, train, val, epochs=0)
+    with pytest.raises(ValueError, match="seed"):
+        cc.train_rings([4], -1, train, val)
+
+
+def _weights(seed=0, widths=(2, 5, 4, 1)):
+    rng = np.random.default_rng(seed)
+    out = []
+    for a, b in zip(widths[:-1], widths[1:]):
+        out += [rng.normal(size=(a, b)), rng.normal(size=b)]
+    return out
+
+
+def test_layer_responses_and_bad_weights():
+    x = np.random.default_rng(0).uniform(-1, 1, size=(30, 2))
+    w = _weights()
+    layers = cc.layer_responses(w, x)
+    assert [a.shape for a in layers] == [(30, 5), (30, 4)]
+    assert np.allclose(layers[0], np.maximum(x @ w[0] + w[1], 0))
+    assert np.allclose(layers[1], np.maximum(layers[0] @ w[2] + w[3], 0))
+    with pytest.raises(TypeError, match="get_weights"):
+        cc.layer_responses(w[:3], x)
+    with pytest.raises(TypeError, match="get_weights"):
+        cc.layer_responses("weights", x)
+    with pytest.raises(ValueError, match="kernel"):
+        cc.layer_responses([w[0], w[1], np.zeros((3, 1)), np.zeros(1)], x)
+    with pytest.raises(ValueError, match="x"):
+        cc.layer_responses(w, np.zeros((4, 3)))
+
+
+def test_radial_score_separates_rings_from_lines():
+    x = np.random.default_rng(1).uniform(-1, 1, size=(4000, 2))
+    r = np.sqrt((x ** 2).sum(axis=1))
+    ring = np.sin(6 * r)[:, None]
+    line = np.maximum(x[:, :1], 0)
+    silent = np.zeros((4000, 1))
+    scores = cc.radial_score(np.hstack([ring, line, silent]), x)
+    assert scores[0] > 0.95 and scores[1] < 0.2 and scores[2] == 0.0
+    with pytest.raises(ValueError, match="x"):
+        cc.radial_score(ring, x[:10])
+    with pytest.raises(ValueError, match="bins"):
+        cc.radial_score(ring, x, bins=1)
+    with pytest.raises(ValueError, match="responses"):
+        cc.radial_score(np.full((4000, 1), np.nan), x)
+
+
+def test_unit_responses_figure():
+    fig = cc.unit_responses_figure(_weights(), title="units", steps=20)
+    assert fig._suptitle.get_text() == "units"
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert len(titles) == 9 and all(t.startswith(("radial", "silent")) for t in titles)
+    with pytest.raises(ValueError, match="12 units"):
+        cc.unit_responses_figure(_weights(widths=(2, 13, 1)))
+    with pytest.raises(ValueError, match="steps"):
+        cc.unit_responses_figure(_weights(), steps=2)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: cc.collapse_linear("x"), TypeError, "params"),
+    (lambda: cc.collapse_linear([(np.ones((2, 3)), np.ones(2)), (np.ones((1, 3)), np.ones(1))]), ValueError, "inputs"),
+    (lambda: cc.best_linear_accuracy(np.ones((3, 2)), [0, 1]), ValueError, "same length"),
+    (lambda: cc.best_linear_accuracy(np.ones((3, 2)), [0, 1, 1], n_lines=0), ValueError, "n_lines"),
+    (lambda: cc.activation_figure(["elu"]), ValueError, "activation"),
+    (lambda: cc.boundary_comparison_figure([1], ["a"], np.ones((4, 2)), [0, 1, 1, 0]), TypeError, "MLP"),
+    (lambda: cc.hidden_units_figure("model", np.ones((4, 2)), [0, 1, 1, 0]), TypeError, "MLP"),
+    (lambda: cc.weights_figure(None), TypeError, "kernel"),
+    (lambda: cc.check_neuron_output(0.5, [1, 2], [1], 0.0), ValueError, "features"),
+    (lambda: cc.check_collapse(np.ones((1, 2)), np.ones(1), "params"), TypeError, "params"),
+    (lambda: cc.make_rings(-5), ValueError, "n"),
+    (lambda: cc.train_rings([4], 0, cc.make_rings(8), cc.make_rings(8), batch_size=0), ValueError, "batch_size"),
+    (lambda: cc.radial_score("r", np.ones((3, 2))), TypeError, "responses"),
+    (lambda: cc.unit_responses_figure([np.ones((2, 2))]), TypeError, "get_weights"),
+])
+def test_bad_input_is_rejected_with_a_named_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_checkers_reject_garbage():
+    assert not cc.check_xor_network(None)
+    assert not cc.check_xor_network("weights")
+    assert not cc.check_neuron_output("0.5", [1, 2], [1, 1], 0.0)
+    assert not cc.check_neuron_output(float("nan"), [1, 2], [1, 1], 0.0)

@@ -24,6 +24,17 @@ def test_array_feedback_names_shape_and_location():
     assert "array of numbers" in str(check_array(["x"], expected=[1.0], name="a"))
 
 
+def test_garbage_answers_get_feedback_not_tracebacks():
+    """check_scalar and check_array answer garbage with a message; combine refuses what is not Feedback."""
+    import pytest
+
+    for garbage in (None, "0.5", [1, [2]], {"a": 1}, np.array([[np.nan]])):
+        for result in (check_scalar(garbage, expected=0.5, name="x"), check_array(garbage, expected=[[0.5]], name="x")):
+            assert not result and result.messages and "x" in result.messages[0]
+    with pytest.raises(TypeError, match="Feedback"):
+        combine(Feedback(True), True)
+
+
 def test_combine_and_printing():
     both = combine(Feedback(True, ["a"]), Feedback(False, ["b"]))
     assert not both and both.messages == ["a", "b"]

@@ -1,9 +1,10 @@
-"""helpers.improving_performance: shifts, augmentation, scaling, recipes, ensembles, tables."""
+"""helpers.improving_performance: shifts, augmentation, scaling, recipes, training, ensembles, errors, checkers."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from helpers import experiments
 from helpers import improving_performance as ip
 from helpers.data import load_data
 
@@ -14,7 +15,7 @@ def small():
     return x[:200], y[:200], x[3000:3100], y[3000:3100]
 
 
-def test_shift_images_moves_and_fills():
+def test_shift_images_moves_and_fills_rejects_bad_input():
     img = np.zeros((1, 4, 4), dtype=np.uint8)
     img[0, 1, 1] = 9
     out = ip.shift_images(img, 2, -1)
@@ -27,7 +28,7 @@ def test_shift_images_moves_and_fills():
         ip.shift_images(np.zeros((4, 4)), 1, 1)
 
 
-def test_augment_with_shifts(small):
+def test_augment_with_shifts_rejects_bad_input(small):
     x, y, _, _ = small
     ax, ay = ip.augment_with_shifts(x[:10], y[:10], copies=2, max_shift=1, seed=0)
     assert ax.shape == (30, 28, 28) and ay.tolist() == y[:10].tolist() * 3
@@ -39,7 +40,7 @@ def test_augment_with_shifts(small):
         ip.augment_with_shifts(x[:10], y[:5])
 
 
-def test_scale_inputs(small):
+def test_scale_inputs_rejects_bad_input(small):
     x, _, xv, _ = small
     raw, _ = ip.scale_inputs(x, xv, "raw")
     unit, _ = ip.scale_inputs(x, xv, "unit")
@@ -53,41 +54,60 @@ def test_scale_inputs(small):
         ip.scale_inputs(x, xv.astype(float) * 2, "unit")
 
 
-def test_build_model_variants():
-    plain = ip.build_model(hidden_units=4)
-    bn = ip.build_model(hidden_units=4, batch_norm=True, optimizer="adam", learning_rate=0.01)
-    assert plain.count_params() == 784 * 4 + 4 + 4 * 10 + 10
-    assert bn.count_params() == 784 * 4 + 4 * 4 + 4 * 10 + 10    # no bias; gamma, beta, mean, variance
-    with pytest.raises(ValueError, match="optimizer"):
-        ip.build_model(optimizer="rmsprop")
-    with pytest.raises(ValueError, match="learning_rate"):
-        ip.build_model(learning_rate=0)
-    with pytest.raises(TypeError, match="batch_norm"):
-        ip.build_model(batch_norm=1)
+def test_build_model_variants_rejects_bad_input():
+    mlp = ip.build_model(ip.BASELINE.but("tiny", hidden_units=4), steps=10)
+    assert mlp.count_params() == 784 * 4 + 4 + 4 * 10 + 10
+    assert type(mlp.optimizer).__name__ == "SGD"
+    cnn = ip.build_model(ip.BASELINE.but("cnn", architecture="cnn", optimizer="adam", learning_rate=0.001), steps=10)
+    conv = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 32 + 32)
+    assert cnn.count_params() == conv + (5 * 5 * 32 * 64 + 64) + (64 * 10 + 10)
+    cos = ip.build_model(ip.BASELINE.but("cos", learning_rate=0.1, schedule="cosine"), steps=100)
+    assert cos.count_params() == 784 * 128 + 128 + 128 * 10 + 10
+    with pytest.raises(ValueError, match="recipe.optimizer"):
+        ip.build_model(ip.BASELINE.but("x", optimizer="rmsprop"), steps=10)
+    with pytest.raises(ValueError, match="recipe.learning_rate"):
+        ip.build_model(ip.BASELINE.but("x", learning_rate=0), steps=10)
+    with pytest.raises(ValueError, match="recipe.schedule"):
+        ip.build_model(ip.BASELINE.but("x", schedule="step"), steps=10)
+    with pytest.raises(ValueError, match="steps"):
+        ip.build_model(ip.BASELINE, steps=0)
+    with pytest.raises(TypeError, match="recipe.augment"):
+        ip.build_model(ip.BASELINE.but("x", augment=1), steps=10)
+    with pytest.raises(TypeError, match="Recipe"):
+        ip.build_model({"name": "x"}, steps=10)
 
 
-def test_recipe_but():
+def test_recipe_but_rejects_bad_input():
     r = ip.BASELINE.but("adam", optimizer="adam")
     assert r.name == "adam" and r.optimizer == "adam" and ip.BASELINE.optimizer == "sgd"
     with pytest.raises(TypeError):
         ip.BASELINE.but("x", colour="red")
 
 
-def test_run_recipe_and_ensemble(small):
+def test_train_recipe_is_seeded_and_measures_validation_rejects_bad_input(small):
     x, y, xv, yv = small
-    recipe = ip.BASELINE.but("tiny", hidden_units=4, epochs=1, augment=True, batch_norm=True)
-    run = ip.run_recipe(recipe, x, y, xv, yv, seed=0)
-    assert run.name == "tiny" and run.probabilities.shape == (100, 10)
-    assert run.val_accuracy == float(np.mean(run.probabilities.argmax(1) == yv))
-    assert ip.run_recipe(recipe, x, y, xv, yv, seed=0).val_accuracy == run.val_accuracy
-    assert ip.ensemble_accuracy([run.probabilities], yv) == run.val_accuracy
+    recipe = ip.BASELINE.but("tiny", hidden_units=4, epochs=1, augment=True, schedule="cosine")
+    out = ip.train_recipe(recipe, 0, (x, y), (xv, yv))
+    assert out["probabilities"].shape == (100, 10) and out["steps"] == int(np.ceil(400 / 64))
+    assert abs(out["val_accuracy"] - float(np.mean(out["probabilities"].argmax(1) == yv))) < 1e-6
+    assert ip.train_recipe(recipe, 0, (x, y), (xv, yv))["val_accuracy"] == out["val_accuracy"]
+    runs = experiments.run(lambda s: ip.train_recipe(recipe, s, (x, y), (xv, yv)), [0, 1], name="tiny")
+    assert runs["val_accuracy"][0] == out["val_accuracy"] and "probabilities" in runs.details[0]
+    cnn = ip.train_recipe(ip.BASELINE.but("c", architecture="cnn", epochs=1, n_train=50), 0, (x, y), (xv, yv))
+    assert cnn["steps"] == 1
     with pytest.raises(TypeError, match="Recipe"):
-        ip.run_recipe({"name": "x"}, x, y, xv, yv)
-    with pytest.raises(ValueError, match="val_images and val_labels"):
-        ip.run_recipe(recipe, x, y, xv, yv[:5])
+        ip.train_recipe({"name": "x"}, 0, (x, y), (xv, yv))
+    with pytest.raises(ValueError, match="val images and val labels"):
+        ip.train_recipe(recipe, 0, (x, y), (xv, yv[:5]))
+    with pytest.raises(TypeError, match="train must be a pair"):
+        ip.train_recipe(recipe, 0, x, (xv, yv))
+    with pytest.raises(ValueError, match="n_train"):
+        ip.train_recipe(ip.BASELINE.but("x", n_train=10_000), 0, (x, y), (xv, yv))
+    with pytest.raises(ValueError, match="seed"):
+        ip.train_recipe(recipe, -1, (x, y), (xv, yv))
 
 
-def test_ensemble_accuracy_averages():
+def test_ensemble_accuracy_averages_rejects_bad_input():
     p1 = np.array([[0.9, 0.1], [0.4, 0.6]])
     p2 = np.array([[0.2, 0.8], [0.3, 0.7]])
     assert ip.ensemble_accuracy([p1, p2], [0, 1]) == 1.0          # mean of row 0: 0.55 vs 0.45
@@ -99,23 +119,36 @@ def test_ensemble_accuracy_averages():
         ip.ensemble_accuracy([], [0])
 
 
-def test_verdict_table_plot():
-    assert ip.verdict(0.05, 0.01) == "helps" and ip.verdict(-0.05, 0.01) == "hurts"
-    assert ip.verdict(0.015, 0.01) == "within noise"
-    with pytest.raises(ValueError, match="noise"):
-        ip.verdict(0.1, -1)
-    rows = [("a", 0.9), ("b", 0.8)]
-    table = ip.gains_table(rows, 0.85, 0.01)
-    assert "+0.050  helps" in table and "-0.050  hurts" in table
-    fig = ip.plot_gains(rows, 0.85, 0.01)
-    assert fig.axes[0].get_xlabel().startswith("validation accuracy")
-    with pytest.raises(TypeError, match="pair"):
-        ip.gains_table([("a",)], 0.8, 0.01)
-    with pytest.raises(ValueError, match="accuracy of 'a'"):
-        ip.plot_gains([("a", 1.5)], 0.8, 0.01)
+def _runs(name, values):
+    return experiments.Runs(name, tuple(range(len(values))), {"val_accuracy": np.asarray(values, dtype=float)})
 
 
-def test_check_standardized(small):
+def test_comparison_table_rejects_bad_input():
+    a, b = _runs("a", [0.9, 0.91, 0.92]), _runs("b", [0.8, 0.82, 0.81])
+    table = ip.comparison_table([experiments.compare(a, b, "val_accuracy")])
+    assert "a − b" in table and "better" in table
+    with pytest.raises(TypeError, match="Comparison"):
+        ip.comparison_table([])
+    with pytest.raises(TypeError, match="Comparison"):
+        ip.comparison_table(["a"])
+
+
+def test_confusion_matrix_and_pairs_rejects_bad_input():
+    labels = np.array([0, 0, 1, 1, 1, 2])
+    pred = np.array([0, 1, 1, 2, 2, 2])
+    m = ip.confusion_matrix(labels, pred)
+    assert m.shape == (10, 10) and m.sum() == 6 and m[1, 2] == 2 and m[0, 1] == 1
+    assert ip.confused_pairs(labels, pred, top=5) == [(1, 2, 2), (0, 1, 1)]
+    assert ip.confused_pairs(labels, labels) == []
+    with pytest.raises(ValueError, match="predicted"):
+        ip.confusion_matrix(labels, pred + 10)
+    with pytest.raises(ValueError, match="labels and predicted"):
+        ip.confusion_matrix(labels, pred[:3])
+    with pytest.raises(ValueError, match="top"):
+        ip.confused_pairs(labels, pred, top=0)
+
+
+def test_check_standardized_rejects_bad_input(small):
     x, _, xv, _ = small
     good_t, good_v = ip.scale_inputs(x, xv, "standard")
     assert ip.check_standardized(good_t, good_v, x, xv)
@@ -125,13 +158,37 @@ def test_check_standardized(small):
     assert not ip.check_standardized(good_t[:5], good_v, x, xv)
 
 
-def test_gain_and_ensemble_checkers_accept_reference_and_reject_typical_mistakes():
-    assert ip.check_gain_verdict(0.004, "within noise", new=0.925, reference=0.921, noise=0.008)
-    flipped = ip.check_gain_verdict(-0.004, "within noise", new=0.925, reference=0.921, noise=0.008)
-    assert not flipped and "sign" in str(flipped)
-    wrong_verdict = ip.check_gain_verdict(0.004, "helps", new=0.925, reference=0.921, noise=0.008)
-    assert not wrong_verdict and "noise band" in str(wrong_verdict)
-    assert "new accuracy itself" in str(ip.check_gain_verdict(0.925, "helps", new=0.925, reference=0.921, noise=0.008))
+def test_paired_interval_checker_accepts_reference_and_rejects_typical_mistakes():
+    from scipy import stats
+
+    a = np.array([0.91, 0.90, 0.93, 0.92, 0.90])
+    b = np.array([0.90, 0.90, 0.91, 0.90, 0.91])
+    c = experiments.compare(_runs("a", a), _runs("b", b), "val_accuracy")
+    assert ip.check_paired_interval(c.mean, c.low, c.high, c.verdict, a=a, b=b)
+    d = a - b
+    se = d.std(ddof=1) / np.sqrt(5)
+    flipped = ip.check_paired_interval(-c.mean, -c.high, -c.low, c.verdict, a=a, b=b)
+    assert not flipped and "reversed" in str(flipped)
+    no_sqrt = ip.check_paired_interval(c.mean, c.mean - stats.t.ppf(0.975, 4) * d.std(ddof=1),
+                                       c.mean + stats.t.ppf(0.975, 4) * d.std(ddof=1), c.verdict, a=a, b=b)
+    assert not no_sqrt and "square root" in str(no_sqrt)
+    z = ip.check_paired_interval(c.mean, c.mean - 1.96 * se, c.mean + 1.96 * se, c.verdict, a=a, b=b)
+    assert not z and "t quantile" in str(z)
+    half = stats.t.ppf(0.975, 4) * np.sqrt(a.var(ddof=1) / 5 + b.var(ddof=1) / 5)
+    unpaired = ip.check_paired_interval(c.mean, c.mean - half, c.mean + half, c.verdict, a=a, b=b)
+    assert not unpaired and "unpaired" in str(unpaired)
+    wrong = ip.check_paired_interval(c.mean, c.low, c.high, "better" if c.verdict != "better" else "worse", a=a, b=b)
+    assert not wrong and "expected" in str(wrong)
+    assert not ip.check_paired_interval(c.mean, c.low, c.high, None, a=a, b=b)
+    assert not ip.check_paired_interval("x", c.low, c.high, c.verdict, a=a, b=b)
+    assert not ip.check_paired_interval(float("nan"), c.low, c.high, c.verdict, a=a, b=b)
+    with pytest.raises(ValueError, match="a and b"):
+        ip.check_paired_interval(0, 0, 0, "better", a=a, b=b[:3])
+    with pytest.raises(ValueError, match="two seeds"):
+        ip.check_paired_interval(0, 0, 0, "better", a=a[:1], b=b[:1])
+
+
+def test_ensemble_checker_accepts_reference_and_rejects_typical_mistakes():
     labels = np.array([0, 1, 1])
     probs = [np.array([[0.9, 0.1], [0.4, 0.6], [0.6, 0.4]]), np.array([[0.6, 0.4], [0.45, 0.55], [0.1, 0.9]])]
     # member accuracies 2/3 and 1; averaged probabilities: [[.75,.25],[.425,.575],[.35,.65]] -> all right
@@ -139,3 +196,5 @@ def test_gain_and_ensemble_checkers_accept_reference_and_reject_typical_mistakes
     mean_of_members = ip.check_ensemble_accuracy(5 / 6, probs, labels)
     assert not mean_of_members and "PROBABILITIES" in str(mean_of_members)
     assert "fraction" in str(ip.check_ensemble_accuracy(3, probs, labels))
+    assert not ip.check_ensemble_accuracy("1.0", probs, labels)
+    assert not ip.check_ensemble_accuracy(None, probs, labels)

@@ -80,32 +80,22 @@ def test_softmax_cross_entropy_gradient_is_p_minus_y():
                                atol=1e-6)
 
 
-def test_train_softmax_regression():
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(90, 3))
-    labels = np.argmax(x, axis=1)                  # linearly separable classes
-    ce = lf.train_softmax_regression(x, labels, loss="cross_entropy", steps=60, learning_rate=1.0,
-                                     x_test=x, labels_test=labels)
-    mse = lf.train_softmax_regression(x, labels, loss="mse", steps=60, learning_rate=1.0)
-    assert set(ce) == {"loss", "accuracy", "test_accuracy"} and set(mse) == {"loss", "accuracy"}
-    assert ce["loss"][-1] < ce["loss"][0] and mse["loss"][-1] < mse["loss"][0]
-    assert ce["accuracy"][-1] > 0.9
-    with pytest.raises(ValueError, match="unknown loss 'hinge'"):
-        lf.train_softmax_regression(x, labels, loss="hinge")
-    with pytest.raises(ValueError, match="x and labels must have the same length"):
-        lf.train_softmax_regression(x, labels[:3], loss="mse")
-    with pytest.raises(ValueError, match="init_scale must be >= 0"):
-        lf.train_softmax_regression(x, labels, loss="mse", init_scale=-1.0)
-
-
 def test_figures_have_titles_and_labels():
-    run = {"accuracy": np.linspace(0.1, 0.9, 5)}
-    for fig in (lf.plot_losses_for_positive(), lf.plot_gradient_vs_probability(), lf.plot_learning_speed({"a": run})):
+    from helpers import experiments
+
+    runs = experiments.run(lambda seed: {"val_accuracy": 0.5 + 0.1 * seed,
+                                         "history": {"val_accuracy": [0.2, 0.4 + 0.1 * seed]}}, [0, 1], name="a")
+    for fig in (lf.plot_losses_for_positive(), lf.plot_gradient_vs_probability(), lf.plot_learning_speed({"a": runs})):
         assert isinstance(fig, plt.Figure)
         ax = fig.axes[0]
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     with pytest.raises(TypeError, match="runs must be a non-empty dict"):
         lf.plot_learning_speed({})
+    with pytest.raises(TypeError, match="runs must be a non-empty dict"):
+        lf.plot_learning_speed({"a": [0.1, 0.2]})
+    bare = experiments.run(lambda seed: {"val_accuracy": 0.5 + seed}, [0, 1], name="bare")
+    with pytest.raises(ValueError, match="keep each seed's Keras history"):
+        lf.plot_learning_speed({"bare": bare})
 
 
 def test_checkers():
@@ -131,3 +121,86 @@ def test_every_listed_loss_exists_here_and_in_keras():
 
     for name in lf.LOSSES:
         assert callable(getattr(lf, name)) and callable(getattr(keras.losses, name))
+
+
+def test_cross_entropies_refuse_values_outside_zero_one():
+    """Issue 21: Keras clips such inputs and reports a meaningless loss; the book's losses refuse them."""
+    with pytest.raises(ValueError, match="y_pred must hold probabilities in \\[0, 1\\]"):
+        lf.binary_crossentropy([[1.0]], [[2.0]])
+    with pytest.raises(ValueError, match="y_pred must hold probabilities"):
+        lf.binary_crossentropy([[0.0]], [[-0.5]])
+    with pytest.raises(ValueError, match="y_true must hold labels"):
+        lf.binary_crossentropy([[2.0]], [[0.5]])
+    with pytest.raises(ValueError, match="y_true must hold labels"):
+        lf.binary_crossentropy([[-1.0]], [[3.0]], from_logits=True)
+    with pytest.raises(ValueError, match="y_pred must hold probabilities"):
+        lf.categorical_crossentropy([[1.0, 0.0]], [[1.5, -0.5]])
+    with pytest.raises(ValueError, match="y_true must hold one-hot"):
+        lf.categorical_crossentropy([[3.0, 0.0]], [[0.5, 0.5]])
+    with pytest.raises(ValueError, match="row of zeros"):
+        lf.categorical_crossentropy([[1.0, 0.0]], [[0.0, 0.0]])
+    with pytest.raises(ValueError, match="y_pred must hold probabilities"):
+        lf.sparse_categorical_crossentropy([0], [[1.5, -0.5]])
+    with pytest.raises(ValueError, match="NaN"):
+        lf.binary_crossentropy([[1.0]], [[np.nan]])
+    # logits may be any finite number; soft labels inside [0, 1] are fine
+    assert np.isfinite(lf.binary_crossentropy([[0.3]], [[5.0]], from_logits=True)).all()
+    assert np.isfinite(lf.categorical_crossentropy([[0.2, 0.8]], [[-3.0, 7.0]], from_logits=True)).all()
+
+
+@pytest.mark.parametrize("loss", lf.EXPLORER_LOSSES)
+@pytest.mark.parametrize("label", [0, 1])
+def test_loss_curve_gradient_matches_finite_differences(loss, label):
+    frame = lf.loss_curve(loss, label)
+    p = frame[frame["quantity"] == "loss"]["p"].to_numpy()
+    grad = frame[frame["quantity"] == "gradient on the logit"]["value"].to_numpy()
+    z = np.log(p / (1 - p))
+    h = 1e-6
+
+    def value(zz):
+        pp, y = 1 / (1 + np.exp(-zz)), np.full((len(zz), 1), float(label))
+        return {"cross-entropy": lambda: lf.binary_crossentropy(y, pp[:, None]),
+                "squared error": lambda: lf.mean_squared_error(y, pp[:, None]),
+                "absolute error": lambda: lf.mean_absolute_error(y, pp[:, None]),
+                "hinge": lambda: lf.hinge(y, zz[:, None])}[loss]()
+
+    numeric = (value(z + h) - value(z - h)) / (2 * h)
+    kink = (loss == "hinge") & (np.abs(np.abs(z) - 1) < 1e-3)
+    np.testing.assert_allclose(grad[~kink], numeric[~kink], atol=1e-5)
+
+
+def test_loss_explorer_and_bad_input():
+    explorer = lf.loss_explorer()
+    assert explorer.png.startswith(b"\x89PNG")
+    assert len(explorer.settings()) == 2 * len(lf.EXPLORER_LOSSES)
+    frame = explorer.frame(loss="hinge", label=1)
+    assert frame[frame["quantity"] == "loss"]["value"].iloc[-1] == 0.0      # beyond the margin: no loss
+    fig = lf.plot_loss_curve(frame, "hinge", 1)
+    assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
+    with pytest.raises(ValueError, match="loss"):
+        lf.loss_curve("huber", 1)
+    with pytest.raises(ValueError, match="label must be 0 or 1"):
+        lf.loss_curve("hinge", 2)
+    with pytest.raises(ValueError, match="label must be 0 or 1"):
+        lf.loss_curve("hinge", True)
+
+
+def test_bad_input_to_every_public_helper_is_rejected():
+    with pytest.raises(TypeError, match="z must be array-like"):
+        lf.logsumexp("z")
+    with pytest.raises(ValueError, match="NaN"):
+        lf.logsumexp([np.nan, 1.0])
+    for fn in (lf.plot_losses_for_positive, lf.plot_gradient_vs_probability, lf.loss_explorer):
+        with pytest.raises(TypeError):
+            fn("an argument")                     # these take no arguments
+    with pytest.raises(TypeError, match="runs must be a non-empty dict"):
+        lf.plot_learning_speed(None)
+    with pytest.raises(TypeError, match="base must be an altair Chart"):
+        lf.loss_chart("chart")
+    assert not lf.check_bce_from_logits(None)
+    assert not lf.check_bce_from_logits(lambda y, z: "garbage")
+    assert not lf.check_bce_from_logits(lambda y, z: np.full(3, 0.5))   # wrong shape
+    assert not lf.check_constant_fit("mean", "median", [1.0, 2.0, 3.0])
+    assert not lf.check_constant_fit(np.nan, np.nan, [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="data must be array-like"):
+        lf.check_constant_fit(1.0, 1.0, None)

@@ -117,25 +117,15 @@ def test_surfaces_gradients_and_race():
         opt.race("valley", lr_scale=0)
 
 
-def test_train_digits_mlp_is_reproducible_and_learns():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(120, 6))
-    labels = np.argmax(x[:, :3], axis=1)
-    a = opt.train_digits_mlp(x, labels, opt.Adam(0.05), epochs=20, hidden=8, x_val=x, labels_val=labels)
-    b = opt.train_digits_mlp(x, labels, opt.Adam(0.05), epochs=20, hidden=8, x_val=x, labels_val=labels)
-    assert np.array_equal(a["loss"], b["loss"]) and a["loss"][-1] < a["loss"][0]
-    assert set(a) == {"loss", "val_accuracy"} and a["val_accuracy"][-1] > 0.6
-    with pytest.raises(TypeError, match="optimizer must be an Optimizer"):
-        opt.train_digits_mlp(x, labels, "adam")
-    with pytest.raises(ValueError, match="batch_size must be >= 1"):
-        opt.train_digits_mlp(x, labels, opt.SGD(0.1), batch_size=0)
-
-
 def test_figures_have_titles_and_labels():
     paths = opt.race("saddle", ["adam"], steps=5)
-    hist = {"adam": {"loss": np.array([1.0, 0.5]), "val_accuracy": np.array([0.5, 0.7])}}
+    from helpers import experiments
+
+    runs = [experiments.run(lambda seed, k=k: {"val_accuracy": 0.8 + 0.01 * k + 0.001 * seed}, range(5), name=n)
+            for k, n in enumerate(["sgd", "adam"])]
+    comparison = experiments.compare(runs[0], runs[1], "val_accuracy")
     figs = [opt.plot_race("saddle", paths), opt.plot_races({"saddle": paths, "valley": paths}),
-            opt.plot_digits_curves(hist), opt.plot_schedules({"cos": opt.cosine_decay(0.1, 10)}, 10),
+            opt.plot_tuned_race(runs, [comparison]), opt.plot_schedules({"cos": opt.cosine_decay(0.1, 10)}, 10),
             opt.race_figure("valley", ["sgd"], 1.0, 10), opt.race_figure("valley", [], 1.0, 10)]
     for fig in figs:
         assert isinstance(fig, plt.Figure)
@@ -145,16 +135,31 @@ def test_figures_have_titles_and_labels():
         opt.plot_race("valley", {})
     with pytest.raises(TypeError, match="results must be a non-empty dict"):
         opt.plot_races({})
-    with pytest.raises(TypeError, match="histories must be a non-empty dict"):
-        opt.plot_digits_curves({})
+    with pytest.raises(TypeError, match="runs must be a non-empty list of Runs"):
+        opt.plot_tuned_race([], [comparison])
+    with pytest.raises(TypeError, match="comparisons must be a non-empty list"):
+        opt.plot_tuned_race(runs, ["sgd beats adam"])
     with pytest.raises(TypeError, match="schedules must be a non-empty dict"):
         opt.plot_schedules({}, 10)
 
 
-def test_race_explorer_renders_its_default_view():
+def test_race_explorer_table_matches_the_race():
     explorer = opt.race_explorer()
     assert explorer.png.startswith(b"\x89PNG")
-    assert explorer.values()["names"] == opt.OPTIMIZERS
+    assert len(explorer.settings()) == len(opt.SURFACES) * len(opt.EXPLORER_SCALES)
+    frame = explorer.frame(surface="valley", lr_scale=1.0)
+    assert set(frame["optimizer"]) == set(opt.OPTIMIZERS)
+    paths = opt.race("valley", steps=opt.EXPLORER_STEPS["valley"])
+    last = frame[frame["optimizer"] == "adam"].iloc[-1]
+    np.testing.assert_allclose([last["x"], last["y"]], paths["adam"][-1])
+    fig = opt.plot_race_table(frame, "valley", 1.0)
+    assert fig.axes[0].get_title().startswith("valley")
+    with pytest.raises(ValueError, match="surface"):
+        opt.race_table("bowl", 1.0)
+    with pytest.raises(ValueError, match="lr_scale must be > 0"):
+        opt.race_table("valley", -1.0)
+    with pytest.raises(ValueError, match="points must be >= 2"):
+        opt.race_table("valley", 1.0, points=1)
 
 
 def test_checkers():
@@ -178,5 +183,66 @@ def test_tables_cover_every_surface_and_optimizer():
     assert all(isinstance(s, opt.Surface) for s in opt.SURFACES.values())
     for surface in opt.SURFACES:
         assert set(opt.RACE_LEARNING_RATES[surface]) == set(opt.OPTIMIZERS)
-    assert set(opt.DIGITS_LEARNING_RATES) == set(opt.OPTIMIZERS)
-    assert all(rate > 0 for rate in opt.DIGITS_LEARNING_RATES.values())
+
+
+def test_degenerate_hyperparameters_are_rejected():
+    """Issue 21: settings that would divide by zero, give NaN or climb the loss are refused up front."""
+    with pytest.raises(ValueError, match="beta_1 must be < 1"):
+        opt.Adam(beta_1=1.0)
+    with pytest.raises(ValueError, match="beta_2 must be < 1"):
+        opt.Adam(beta_2=1.0)
+    with pytest.raises(ValueError, match="rho must be < 1"):
+        opt.RMSprop(rho=1.0)
+    for cls in (opt.RMSprop, opt.Adam, opt.Adagrad):
+        with pytest.raises(ValueError, match="epsilon must be > 0"):
+            cls(epsilon=0.0)
+    # a zero gradient with the smallest allowed settings stays finite
+    (w,) = opt.RMSprop(0.1, epsilon=1e-12).step([np.ones(2)], [np.zeros(2)])
+    assert np.all(np.isfinite(w))
+    sgd = opt.SGD(lambda t: -1.0)
+    with pytest.raises(ValueError, match="schedule returned -1.0 at step 0"):
+        sgd.step([np.ones(2)], [np.ones(2)])
+    with pytest.raises(ValueError, match="schedule returned"):
+        opt.SGD(lambda t: float("nan")).step([np.ones(2)], [np.ones(2)])
+    with pytest.raises(ValueError, match="schedule returned"):
+        opt.SGD(lambda t: "0.1").step([np.ones(2)], [np.ones(2)])
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        opt.make_keras_optimizer("sgd", -0.1)
+    with pytest.raises(TypeError, match="learning_rate must be a number"):
+        opt.make_keras_optimizer("adam", None)
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    assert isinstance(opt.make_keras_optimizer("sgd", schedule), keras.optimizers.SGD)
+
+
+def test_bad_input_to_every_public_helper_is_rejected():
+    with pytest.raises(ValueError, match="initial must be > 0"):
+        opt.step_decay(-0.1, 0.5, 10)
+    with pytest.raises(ValueError, match="rate must be <= 1"):
+        opt.exponential_decay(0.1, 2.0, 10)
+    with pytest.raises(ValueError, match="decay_steps must be >= 1"):
+        opt.cosine_decay(0.1, 0)
+    with pytest.raises(ValueError, match="surface"):
+        opt.race("bowl")
+    with pytest.raises(ValueError, match="optimizer"):
+        opt.race("valley", ["lion"])
+    with pytest.raises(TypeError, match="paths must be a non-empty dict"):
+        opt.plot_race("valley", None)
+    with pytest.raises(TypeError, match="results must be a non-empty dict"):
+        opt.plot_races([])
+    with pytest.raises(TypeError, match="runs must be a non-empty list of Runs"):
+        opt.plot_tuned_race(None, None)
+    with pytest.raises(TypeError, match="schedules must be a non-empty dict"):
+        opt.plot_schedules(None, 10)
+    with pytest.raises(ValueError, match="surface"):
+        opt.race_figure("bowl")
+    with pytest.raises(ValueError, match="lr_scale must be > 0"):
+        opt.race_table("valley", 0.0)
+    with pytest.raises(KeyError):
+        opt.plot_race_table(__import__("pandas").DataFrame({"x": [1.0]}), "valley", 1.0)
+    with pytest.raises(TypeError, match="base must be an altair Chart"):
+        opt.race_chart(42)
+    with pytest.raises(TypeError):
+        opt.race_explorer("valley")               # takes no arguments
+    assert not opt.check_optimizer("adam", keras.optimizers.Adam(0.01))
+    assert not opt.check_stable_learning_rate("half", curvature=4)
+    assert not opt.check_stable_learning_rate(np.nan, curvature=4)

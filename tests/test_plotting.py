@@ -33,6 +33,13 @@ def test_digit_grid_titles_and_mistakes_in_red():
     (dict(images=np.zeros((2, 10)), labels=[1, 2]), ValueError, "not square"),
     (dict(images="pictures", labels=[1]), TypeError, "images"),
     (dict(images=np.zeros((2, 28, 28)), labels=[1, 2], predictions=[1]), ValueError, "predictions"),
+    (dict(images=np.zeros((1, 28, 28)), labels=[-1]), ValueError, "0..9, got -1"),
+    (dict(images=np.zeros((1, 28, 28)), labels=[12]), ValueError, "0..9, got 12"),
+    (dict(images=np.zeros((1, 28, 28)), labels=[1], predictions=[10]), ValueError, "predictions must be"),
+    (dict(images=np.zeros((1, 28, 28)), labels=[3], class_names=["a", "b"]), ValueError, "0..1, got 3"),
+    (dict(images=np.zeros((1, 28, 28)), labels=[1], predictions=[1], probabilities=np.ones((1, 3))),
+     ValueError, "probabilities must have shape"),
+    (dict(images=np.zeros((1, 28, 28)), labels=[1], class_names="0123456789"), TypeError, "class_names"),
 ])
 def test_digit_grid_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
@@ -54,6 +61,17 @@ def test_plot_history_accepts_history_or_dict():
         plotting.plot_history([1, 2])
 
 
+def test_bad_histories_and_matrices():
+    with pytest.raises(TypeError, match="History"):
+        plotting.plot_history([1, 2])
+    with pytest.raises(ValueError, match="history has no"):
+        plotting.plot_history({"loss": [1]}, metrics=("accuracy",))
+    with pytest.raises(ValueError, match="square"):
+        plotting.plot_confusion_matrix(np.ones((2, 3)))
+    with pytest.raises(TypeError, match="array-like"):
+        plotting.plot_confusion_matrix("matrix")
+
+
 def test_confusion_matrix_plot():
     fig = plotting.plot_confusion_matrix(np.eye(3) * 5, title="C")
     ax = fig.axes[0]
@@ -68,6 +86,23 @@ def test_probability_bars():
     fig, ax = plt.subplots()
     plotting.probability_bars(ax, np.full(10, 0.1), label=3)
     assert len(ax.patches) == 10 and ax.get_ylim() == (0, 1)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(probabilities=np.full(10, 0.1), label=12), ValueError, "0..9, got 12"),
+    (dict(probabilities=np.full(10, 0.1), label=-1), ValueError, "0..9, got -1"),
+    (dict(probabilities=np.full(10, 0.1), label="3"), TypeError, "class number"),
+    (dict(probabilities=np.full(10, 1.5)), ValueError, r"\[0, 1\]"),
+    (dict(probabilities=[]), ValueError, "empty"),
+    (dict(probabilities=np.full(3, 0.3), class_names=["a"]), ValueError, "1 names for 3"),
+    (dict(probabilities=None), TypeError, "array-like"),
+])
+def test_probability_bars_bad_input(kwargs, error, match):
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    with pytest.raises(error, match=match):
+        plotting.probability_bars(ax, **kwargs)
 
 
 # ---------------------------------------------------------------- colour accessibility

@@ -48,6 +48,6 @@ def test_bad_quiz_files_are_rejected_clearly(tmp_path, text, match):
         quiz.load(write(tmp_path, text))
 
 
-def test_empty_quiz_cannot_render():
+def test_empty_quiz_cannot_render_bad():
     with pytest.raises(ValueError, match="at least one"):
         quiz.to_markdown([])

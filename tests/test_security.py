@@ -6,7 +6,7 @@ import pytest
 
 from helpers import security as sec
 from helpers.data import load_data
-from helpers.learning_curves import to_inputs
+from helpers.data import to_inputs
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +24,13 @@ def test_train_model_validates():
         sec.train_model(np.zeros((4, 784)), np.zeros(4, dtype=int), epochs=0)
     with pytest.raises(ValueError, match="batch_size"):
         sec.train_model(np.zeros((4, 784)), np.zeros(4, dtype=int), batch_size=0)
+
+
+def test_train_model_trains_on_every_example(setup):
+    # the membership attack calls x[:500] "members": the last examples must be trained on too
+    _, x, y, _, _ = setup
+    model = sec.train_model(x[:40], y[:40], hidden_units=64, epochs=150, seed=0)
+    assert sec.accuracy(model, x[36:40], y[36:40]) == 1.0   # validation_split=0.1 would never show it these
 
 
 def test_input_gradient_and_fgsm(setup):
@@ -70,29 +77,76 @@ def test_adversarial_figure_and_explorer(setup):
     assert len(fig.axes) == 12 and "ε = 0.10" in fig._suptitle.get_text()
     with pytest.raises(ValueError, match="n"):
         sec.adversarial_figure(model, xt, yt, 0.1, n=0)
-    explorer = sec.epsilon_explorer(model, xt[:4], yt[:4])
-    assert explorer.values() == {"epsilon": 0.1} and explorer.png
+    explorer = sec.epsilon_explorer(model, xt, yt)
+    assert explorer.default() == {"epsilon": 0.1, "perturbation": "FGSM"} and explorer.png
+    fgsm_frame = explorer.frame(epsilon=0.1, perturbation="FGSM")
+    assert len(fgsm_frame) == 10 and np.isclose(fgsm_frame["overall"].iloc[0],
+                                                  sec.accuracy(model, sec.fgsm(model, xt, yt, 0.1), yt))
+    assert explorer.frame(epsilon=0.0, perturbation="random ±ε")["overall"].iloc[0] == sec.accuracy(model, xt, yt)
+    assert "vega" in explorer.html() or "explorer" in explorer.html()
 
 
-def test_adversarial_training(setup):
+def test_pgd_stays_in_the_box_and_is_at_least_as_strong(setup):
+    model, _, _, xt, yt = setup
+    adv = sec.pgd(model, xt, yt, 0.1, steps=5)
+    assert adv.min() >= 0 and adv.max() <= 1 and np.abs(adv - xt).max() <= 0.1 + 1e-6
+    assert np.array_equal(sec.pgd(model, xt, yt, 0.0), xt)
+    loss = lambda a: sec.per_example_loss(model, a, yt).mean()
+    assert loss(adv) >= loss(sec.fgsm(model, xt, yt, 0.1)) - 1e-3
+    pgd_acc = sec.accuracy_under_attack(model, xt, yt, [0.0, 0.1], attack="pgd")
+    assert pgd_acc[1] <= pgd_acc[0]
+    with pytest.raises(ValueError, match="steps"):
+        sec.pgd(model, xt, yt, 0.1, steps=0)
+    with pytest.raises(ValueError, match="attack"):
+        sec.accuracy_under_attack(model, xt, yt, [0.1], attack="cw")
+
+
+def test_adversarial_training_and_its_control(setup):
     _, x, y, xt, yt = setup
-    model = sec.adversarial_training(x[:100], y[:100], epsilon=0.1, epochs=1, hidden_units=8)
-    assert 0.0 <= sec.accuracy(model, xt, yt) <= 1.0
+    robust = sec.adversarial_training(x[:100], y[:100], epsilon=0.1, epochs=1, hidden_units=8)
+    control = sec.adversarial_training(x[:100], y[:100], epsilon=0.0, epochs=1, hidden_units=8)
+    assert 0.0 <= sec.accuracy(robust, xt, yt) <= 1.0
+    assert not np.allclose(robust.get_weights()[0], control.get_weights()[0])
+    same = sec.adversarial_training(x[:100], y[:100], epsilon=0.0, epochs=1, hidden_units=8)
+    assert np.allclose(same.get_weights()[0], control.get_weights()[0], atol=1e-5)   # seeded
     with pytest.raises(ValueError, match="epsilon"):
         sec.adversarial_training(x, y, epsilon=2.0)
     with pytest.raises(ValueError, match="batch_size"):
         sec.adversarial_training(x, y, batch_size=0)
 
 
-def test_membership_attack():
-    r = sec.membership_attack([0.1, 0.2], [1.0, 2.0])
-    assert r.attack_accuracy == 1.0 and r.advantage == 1.0 and r.threshold == 0.2
-    same = sec.membership_attack([1.0, 1.0], [1.0, 1.0])
-    assert same.attack_accuracy == 0.5
-    with pytest.raises(ValueError, match="equal-sized"):
-        sec.membership_attack([1.0], [1.0, 2.0])
+def test_trigger_poison_and_success_rate(setup):
+    model, x, y, xt, yt = setup
+    stamped = sec.add_trigger(xt)
+    assert np.all(stamped.reshape(-1, 28, 28)[:, 22:26, 22:26] == 1.0)
+    assert np.array_equal(stamped.reshape(-1, 28, 28)[:, :20], xt.reshape(-1, 28, 28)[:, :20])
+    xp, yp = sec.poison(x, y, fraction=0.1, target=3, seed=0)
+    changed = np.any(xp != x, axis=1) | (yp != y)
+    assert changed.sum() <= 30 and np.all(yp[np.any(xp != x, axis=1)] == 3)
+    rate = sec.attack_success_rate(model, xt, yt, target=3)
+    assert 0.0 <= rate <= 1.0
+    with pytest.raises(ValueError, match="784"):
+        sec.add_trigger(np.zeros((2, 100)))
+    with pytest.raises(ValueError, match="target"):
+        sec.poison(x, y, target=10)
+    with pytest.raises(ValueError, match="fraction"):
+        sec.poison(x, y, fraction=1.5)
+    with pytest.raises(ValueError, match="other than the target"):
+        sec.attack_success_rate(model, xt[:2], np.array([3, 3]), target=3)
+
+
+def test_membership_thresholds_and_tpr():
+    t = sec.loss_threshold_at_fpr(np.linspace(0, 1, 101), 0.05)
+    assert np.isclose(t, 0.05)
+    r = sec.membership_tpr(t, [0.01, 0.02, 0.5, 0.9], np.linspace(0, 1, 101))
+    assert r.tpr == 0.5 and np.isclose(r.fpr, 6 / 101) and r.tpr_se > 0 and "TPR" in str(r)
+    assert sec.best_threshold([0.1, 0.2], [1.0, 2.0]) == 0.2
+    with pytest.raises(ValueError, match="fpr"):
+        sec.loss_threshold_at_fpr([0.1], 0.0)
     with pytest.raises(ValueError, match="empty"):
-        sec.membership_attack([], [])
+        sec.membership_tpr(0.1, [], [0.1])
+    with pytest.raises(ValueError, match="empty"):
+        sec.best_threshold([], [0.1])
 
 
 def test_per_example_loss(setup):
@@ -144,8 +198,59 @@ def test_threshold_attack_and_its_checker():
     fb = sec.check_attack_accuracy(0.75, members2, outsiders, 0.1)
     assert not fb and "only the non-members" in str(fb)
     assert not sec.check_attack_accuracy("0.75", members, outsiders, 0.1)
-    # the best threshold found by membership_attack scores its attack accuracy
-    best = sec.membership_attack(members, outsiders)
-    assert sec.threshold_attack_accuracy(members, outsiders, best.threshold) == pytest.approx(best.attack_accuracy)
+    # the best threshold scores at least as well as any other
+    best = sec.best_threshold(members, outsiders)
+    assert sec.threshold_attack_accuracy(members, outsiders, best) >= sec.threshold_attack_accuracy(members, outsiders, 0.1)
     with pytest.raises(ValueError, match="must not be empty"):
         sec.threshold_attack_accuracy([], outsiders, 0.1)
+
+
+def test_public_helpers_reject_bad_input(setup):
+    model, x, y, xt, yt = setup
+    with pytest.raises(ValueError, match="hidden_units"):
+        sec.build_model(0)
+    with pytest.raises(ValueError, match="epochs"):
+        sec.train_model(x, y, epochs=0)
+    with pytest.raises(TypeError, match="model"):
+        sec.predict("model", xt)
+    with pytest.raises(ValueError, match="x must hold pixel values"):
+        sec.accuracy(model, xt * 255, yt)
+    with pytest.raises(TypeError, match="model"):
+        sec.input_gradient(None, xt, yt)
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.fgsm(model, xt, yt, -0.1)
+    with pytest.raises(ValueError, match="step_size"):
+        sec.pgd(model, xt, yt, 0.1, step_size=0)
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.random_sign_noise(xt, 2.0)
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.accuracy_under_attack(model, xt, yt, [0.1, 5.0])
+    with pytest.raises(ValueError, match="curves"):
+        sec.plot_accuracy_vs_epsilon([0.0, 0.1], {"m": [1.0, 0.5, 0.2]})
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.adversarial_figure(model, xt, yt, 3.0)
+    with pytest.raises(ValueError, match="x must hold pixel values"):
+        sec.epsilon_explorer(model, xt * 255, yt)
+    with pytest.raises(ValueError, match="epochs"):
+        sec.adversarial_training(x, y, epochs=0)
+    with pytest.raises(ValueError, match="784"):
+        sec.add_trigger(np.zeros((3, 10)))
+    with pytest.raises(ValueError, match="fraction"):
+        sec.poison(x, y, fraction=-0.1)
+    with pytest.raises(ValueError, match="target"):
+        sec.attack_success_rate(model, xt, yt, target=-1)
+    with pytest.raises(ValueError, match="x must hold pixel values"):
+        sec.per_example_loss(model, xt - 1, yt)
+    with pytest.raises(ValueError, match="fpr"):
+        sec.loss_threshold_at_fpr([0.1, 0.2], 2.0)
+    with pytest.raises(ValueError, match="empty"):
+        sec.best_threshold([0.1], [])
+    with pytest.raises(ValueError, match="empty"):
+        sec.membership_tpr(0.1, [0.1], [])
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.check_fgsm(xt, model, xt, yt, 7.0)
+    with pytest.raises(ValueError, match="epsilon"):
+        sec.check_transfer(0.5, model, model, xt, yt, 7.0)
+    with pytest.raises(ValueError, match="empty"):
+        sec.threshold_attack_accuracy([], [0.1], 0.1)
+    assert not sec.check_attack_accuracy("garbage", [0.1], [0.2], 0.15)

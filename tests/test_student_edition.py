@@ -1,7 +1,14 @@
-"""The student edition keeps every exercise and no solution."""
+"""The student edition keeps every exercise and no solution, says so, and runs to its end.
+
+"Runs to its end" is proven here without executing anything: every stub raises its "your turn"
+error (and is tagged so that Jupyter runs on), and no cell after a solution was removed reads a
+name that only the removed solution defined. (The weekly workflow also executes the student
+edition end to end: ``make test-student``.)
+"""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -34,7 +41,7 @@ def solution_sources(nb: nbformat.NotebookNode) -> list[str]:
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
-    make_student.build(out)
+    make_student.build(out, outputs=False)
     return out
 
 
@@ -61,6 +68,84 @@ def test_no_solution_code_remains(edition, source):
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
 
 
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds, names it reads) at its top level, magics removed."""
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return set(), set()
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, (ast.Store, ast.Del)) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+            bound |= {a.arg for a in node.args.args + node.args.kwonlyargs} if not isinstance(node, ast.ClassDef) else set()
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.comprehension,)):
+            pass
+    return bound, read
+
+
+def solution_dependencies(full: nbformat.NotebookNode) -> list[str]:
+    """Cells outside solutions that read a name only a solution cell bound."""
+    solutions = set(solution_sources(full))
+    kept_bound: set[str] = set(dir(__builtins__)) | {"get_ipython", "display", "__name__"}
+    solution_only: set[str] = set()
+    problems = []
+    for cell in full.cells:
+        if cell.cell_type != "code":
+            continue
+        bound, read = _names(cell.source)
+        if cell.source in solutions:
+            solution_only |= bound - kept_bound
+            continue
+        needed = (read - bound) & solution_only
+        if needed:
+            problems.append(f"{sorted(needed)} in: {cell.source[:80]!r}")
+        kept_bound |= bound
+        solution_only -= bound
+    return problems
+
+
+@pytest.mark.parametrize("source", full_notebooks(), ids=lambda p: p.name)
+def test_no_later_cell_needs_what_only_a_solution_defined(source):
+    problems = solution_dependencies(nbformat.read(source, as_version=4))
+    assert not problems, f"{source.name}: the student edition would fail here, these come only from solutions: {problems}"
+
+
+def test_the_dependency_check_catches_a_solution_only_name():
+    nb = nbformat.v4.new_notebook()
+    solution = nbformat.v4.new_code_cell("answer = 42")
+    solution.metadata["tags"] = ["solution"]
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), solution, nbformat.v4.new_code_cell("print(answer + x)")]
+    assert len(solution_dependencies(nb)) == 1
+    nb.cells.insert(2, nbformat.v4.new_code_cell("answer = 0"))
+    assert solution_dependencies(nb) == []
+
+
+@pytest.mark.parametrize("source", full_notebooks(), ids=lambda p: p.name)
+def test_the_student_edition_promises_no_solutions(edition, source):
+    text = (edition / source.relative_to(ROOT)).read_text(encoding="utf-8")
+    for phrase in ("solution you can reveal", "hidden solution", "reveal the solution"):
+        assert phrase not in text, f"{source.name} still says '{phrase}' in the student edition"
+    intro = (edition / "intro.md").read_text(encoding="utf-8")
+    assert "hidden solutions" not in intro
+
+
+def test_the_html_edition_keeps_the_full_editions_outputs(tmp_path):
+    make_student.build(tmp_path / "s", outputs=True)
+    nb = next(p for p in full_notebooks() if p.name.startswith("05"))
+    student = nbformat.read(tmp_path / "s" / nb.relative_to(ROOT), as_version=4)
+    full_outputs = [c.outputs for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "code" and c.outputs]
+    kept = [c.outputs for c in student.cells if c.cell_type == "code" and c.outputs]
+    assert kept and all(o in full_outputs for o in kept)
+
+
 @pytest.mark.parametrize("source", full_notebooks(), ids=lambda p: p.name)
 def test_every_exercise_gets_a_stub_that_runs_on(edition, source):
     full = nbformat.read(source, as_version=4)
@@ -77,9 +162,5 @@ def test_stub_really_raises_a_clear_error():
         exec(cell.source, {})
 
 
-def test_zip_and_config(edition):
-    import zipfile
-
-    names = zipfile.ZipFile(edition / "notebooks-student.zip").namelist()
-    assert len(names) == len(full_notebooks()) and all(n.endswith(".ipynb") for n in names)
+def test_config_says_student_edition(edition):
     assert "(student edition)" in (edition / "_config.yml").read_text(encoding="utf-8")

@@ -82,7 +82,15 @@ def test_scale_figure_and_explorer():
         sm.scale_figure(start_year=2029)
     with pytest.raises(ValueError, match="start_year"):
         sm.scale_figure(start_year=1900)
-    assert sm.scale_explorer().png.startswith(b"\x89PNG")
+    explorer = sm.scale_explorer()
+    assert explorer.png.startswith(b"\x89PNG")
+    first, last = explorer.settings()[0], explorer.settings()[-1]
+    assert len(explorer.frame(**first)) > len(explorer.frame(**last)) >= 3
+    assert explorer.frame(**first)["doubling_years"].iloc[0] == pytest.approx(sm.fit_doubling_time(
+        [m for m in sm.MILESTONES if m.year >= first["start_year"]]))
+    assert "<script" in explorer.html()
+    with pytest.raises(ValueError, match="four years"):
+        sm.scale_explorer(sm.MILESTONES[:2])
 
 
 def test_check_doubling_time():
@@ -104,3 +112,63 @@ def test_check_tokens_per_param_accepts_reference_and_rejects_typical_mistakes()
     assert not sm.check_tokens_per_param("20", 1.4e12, 70e9)
     with pytest.raises(ValueError):
         sm.check_tokens_per_param(1.0, 1e9, 0)
+
+
+def test_llm_facts_are_sourced_and_consistent():
+    keys = sm.bib_keys(ROOT / "references.bib")
+    assert all(f.source in keys for f in sm.LLM_FACTS)
+    assert all(src in keys for _, src in sm.TRAINING_COSTS.values())
+    for f in sm.LLM_FACTS:
+        if f.params is not None:
+            assert f.active is not None and 0 < f.active <= f.params
+    chinchilla = next(f for f in sm.LLM_FACTS if f.name == "Chinchilla")
+    assert chinchilla.tokens_per_param == pytest.approx(20)
+    gpt4 = next(f for f in sm.LLM_FACTS if f.name == "GPT-4")
+    assert gpt4.tokens_per_param is None
+    table = sm.llm_table()
+    assert "not published" in table and "DeepSeek-V3" in table and "20.0" in table
+    with pytest.raises(TypeError, match="facts"):
+        sm.llm_table([])
+    with pytest.raises(TypeError, match="facts"):
+        sm.llm_table(["GPT-3"])
+
+
+def test_no_notebook_reads_a_file_through_the_parent_folder():
+    """In Colab and from a chapter's download only the notebook and ``helpers/`` exist (issue 21)."""
+    import json
+    import re
+
+    offenders = []
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for k, cell in enumerate(cells):
+            if cell["cell_type"] != "code" or "colab-setup" in cell.get("metadata", {}).get("tags", []):
+                continue
+            source = "".join(cell["source"])
+            if re.search(r"""["'](\.\./|\.\.\\)""", source) or "parent.parent" in source:
+                offenders.append(f"{path.name} cell {k}")
+    assert not offenders, f"cells that read a file outside the notebook's folder: {offenders}"
+
+
+def test_helpers_reject_bad_input(tmp_path):
+    with pytest.raises(TypeError, match="chapters"):
+        sm.chapter_map_figure(["chapters/01_background"])
+    with pytest.raises(TypeError, match="milestones"):
+        sm.milestone_table([])
+    with pytest.raises(TypeError, match="facts"):
+        sm.llm_table(None)
+    with pytest.raises(ValueError, match="factor"):
+        sm.doubling_time(0.5, 3)
+    with pytest.raises(ValueError, match="two milestones"):
+        sm.fit_doubling_time(sm.MILESTONES[:1])
+    with pytest.raises(ValueError, match="start_year"):
+        sm.scale_figure(start_year=2040)
+    with pytest.raises(ValueError, match="four years"):
+        sm.scale_explorer(sm.MILESTONES[:1])
+    with pytest.raises(FileNotFoundError, match="bib_path"):
+        sm.bib_keys(tmp_path / "missing.bib")
+    with pytest.raises(ValueError, match="years"):
+        sm.check_doubling_time(1.0, 8, -1)
+    assert not sm.check_doubling_time("one", 8, 3)
+    assert not sm.check_doubling_time(None, 8, 3)
+    plt.close("all")

@@ -1,148 +1,158 @@
-"""helpers.underfitting: recipes, diagnosis, capacity sweep and its figure, checker."""
+"""helpers.underfitting: the network builder, scoring, the recipe, gradient norms, the capacity figure, checkers."""
 
+import keras
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import underfitting as ch
-from helpers.overfitting import FitResult, split_data
+from helpers import experiments, underfitting
 
 
-def tiny_split():
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, size=(60, 28, 28)).astype(np.uint8)
-    labels = (np.arange(60) % 10).astype(np.uint8)
-    return split_data(images, labels, n_train=40, n_val=20)
+def digits(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 10
+    x = rng.random((n, 784)).astype("float32") * 0.1
+    x[np.arange(n), y * 70] = 1.0
+    return x, y
 
 
-def result(name="r", train=0.9, val=0.85):
-    return FitResult(name, train, val, 0.3, 0.4, 2, {"loss": [1.0, 0.3], "val_loss": [1.0, 0.4]})
+def history(loss, val_loss, acc):
+    return {"loss": loss, "val_loss": val_loss, "accuracy": acc, "val_accuracy": acc}
 
 
-def test_recipes_are_one_change_from_the_reference():
-    ref = ch.REFERENCE
-    assert ref.describe() == "784-128-10, adam lr 0.001, L2 0, 5 epochs"
-    for name, recipe in ch.UNDERFIT_RECIPES.items():
-        changed = [f for f in ("hidden", "l2", "learning_rate", "epochs", "optimizer")
-                   if getattr(recipe, f) != getattr(ref, f)]
-        assert len(changed) == 1, name
+def test_build_model_variants():
+    model = underfitting.build_model((16, 8))
+    assert model.count_params() == (784 * 16 + 16) + (16 * 8 + 8) + (8 * 10 + 10)
+    bn = underfitting.build_model((8, 8), activation="sigmoid", batch_norm=True, optimizer="sgd", learning_rate=0.1)
+    assert sum(isinstance(layer, keras.layers.BatchNormalization) for layer in bn.layers) == 2
+    assert isinstance(bn.optimizer, keras.optimizers.SGD)
+    assert underfitting.build_model((4,), l2=0.1).layers[0].kernel_regularizer is not None
 
 
-@pytest.mark.parametrize("train, val, verdict", [
-    (0.80, 0.78, "underfitting"), (1.00, 0.80, "overfitting"), (0.97, 0.92, "good fit"),
-    (0.95, 0.85, "good fit"),   # exactly at the target and the gap limit
-])
-def test_diagnose(train, val, verdict):
-    assert ch.diagnose(train, val, target=0.95, max_gap=0.10) == verdict
-    assert verdict in ch.DIAGNOSES
+def test_build_model_rejects_bad_input():
+    with pytest.raises(TypeError, match="hidden"):
+        underfitting.build_model(128)
+    with pytest.raises(ValueError, match="activation"):
+        underfitting.build_model((4,), activation="softmax")
+    with pytest.raises(ValueError, match="optimizer"):
+        underfitting.build_model((4,), optimizer="adagrad")
+    with pytest.raises(TypeError, match="batch_norm"):
+        underfitting.build_model((4,), batch_norm="yes")
+    with pytest.raises(ValueError, match="l2"):
+        underfitting.build_model((4,), l2=-0.1)
 
 
-def test_diagnose_rejects_bad_input():
-    with pytest.raises(ValueError, match="train_acc must be <= 1"):
-        ch.diagnose(1.5, 0.5)
-    with pytest.raises(TypeError, match="val_acc must be a number"):
-        ch.diagnose(0.5, "0.4")
-    with pytest.raises(ValueError, match="max_gap must be >= 0"):
-        ch.diagnose(0.5, 0.4, max_gap=-0.1)
+def test_recipe_runs_and_stops_early():
+    x, y = digits(80)
+    train, val = (x[:60], y[:60]), (x[60:], y[60:])
+    runs = experiments.run(underfitting.recipe(train, val, epochs=2, hidden=(8,)), [0, 1], name="tiny")
+    assert set(runs.values) == {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "epochs"}
+    assert list(runs["epochs"]) == [2.0, 2.0] and len(runs.details[1]["history"]["val_loss"]) == 2
+    stopped = underfitting.recipe(train, val, epochs=30, patience=1, hidden=(8,), learning_rate=2.0)(0)
+    assert stopped["epochs"] < 30
 
 
-def test_run_recipe_is_seeded():
-    split = tiny_split()
-    recipe = ch.Recipe(hidden=(4,), epochs=2)
-    a = ch.run_recipe("a", recipe, split)
-    b = ch.run_recipe("a", recipe, split)
-    assert a.name == "a" and a.epochs_run == 2
-    assert (a.train_acc, a.val_loss) == (b.train_acc, b.val_loss)
-    with pytest.raises(TypeError, match="recipe must be a Recipe"):
-        ch.run_recipe("a", {"hidden": (4,)}, split)
+def test_recipe_rejects_bad_input():
+    x, y = digits(20)
+    with pytest.raises(ValueError, match="epochs"):
+        underfitting.recipe((x, y), (x, y), epochs=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        underfitting.recipe((x, y), (x, y), epochs=1, batch_size=0)
+    with pytest.raises(ValueError, match="train"):
+        underfitting.recipe((x, y[:3]), (x, y), epochs=1)
+    with pytest.raises(ValueError, match="activation"):
+        underfitting.recipe((x, y), (x, y), epochs=1, activation="linear")
 
 
-def test_run_recipe_reads_a_shorter_run_from_a_saved_one():
-    split = tiny_split()
-    recipe = ch.Recipe(hidden=(4,), epochs=3)
-    full = ch.run_recipe("full", recipe, split, batch_size=8, save_best=True)
-    one = ch.Recipe(hidden=(4,), epochs=1)
-    replayed = ch.run_recipe("one", one, split, batch_size=8, known=[full])
-    trained = ch.run_recipe("one", one, split, batch_size=8)
-    assert replayed.epochs_run == 1 and replayed.history == trained.history
-    assert (replayed.train_acc, replayed.val_acc, replayed.train_loss, replayed.val_loss) == \
-        (trained.train_acc, trained.val_acc, trained.train_loss, trained.val_loss)
+def test_gradient_norms_vanish_in_a_deep_sigmoid_network():
+    x, y = digits(64)
+    keras.utils.set_random_seed(0)
+    deep = underfitting.build_model((32,) * 8, activation="sigmoid", optimizer="sgd", learning_rate=0.1)
+    norms = underfitting.gradient_norms(deep, x, y)
+    assert norms.shape == (9,) and np.all(norms > 0)
+    assert norms[-1] > 100 * norms[0]
+    keras.utils.set_random_seed(0)
+    bn = underfitting.build_model((32,) * 8, activation="sigmoid", batch_norm=True)
+    bn_norms = underfitting.gradient_norms(bn, x, y)
+    assert bn_norms[-1] / bn_norms[0] < norms[-1] / norms[0]
 
 
-def test_capacity_sweep_reuses_known_runs():
-    split = tiny_split()
-    known = [result("2 units")]
-    runs = ch.capacity_sweep(split, [2, 3], recipe=ch.Recipe(epochs=1), known=known)
-    assert runs[0] is known[0] and runs[1].name == "3 units"
-    with pytest.raises(TypeError, match="widths must be a non-empty list"):
-        ch.capacity_sweep(split, [])
-    with pytest.raises(ValueError, match="width must be >= 1"):
-        ch.capacity_sweep(split, [0])
+def test_gradient_norms_reject_bad_input():
+    x, y = digits(10)
+    with pytest.raises(ValueError, match="same length"):
+        underfitting.gradient_norms(underfitting.build_model((4,)), x, y[:5])
+    with pytest.raises(ValueError, match="y must have 1"):
+        underfitting.gradient_norms(underfitting.build_model((4,)), x, y.reshape(2, 5))
 
 
 def test_plot_capacity():
-    fig = ch.plot_capacity([2, 8], [result("2", 0.3, 0.3), result("8", 0.8, 0.78)])
+    runs = [experiments.Runs(f"{w}", (0, 1), {"train_accuracy": np.array([0.5, 0.6]) + k / 10,
+                                              "val_accuracy": np.array([0.5, 0.55]) + k / 20}) for k, w in enumerate([2, 8, 32])]
+    fig = underfitting.plot_capacity([2, 8, 32], runs)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_ylabel() == "accuracy" and ax.get_title()
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "8"]
+    plt.close(fig)
+
+
+def test_plot_capacity_rejects_bad_input():
+    runs = [experiments.Runs("r", (0, 1), {"train_accuracy": np.ones(2), "val_accuracy": np.ones(2)})] * 2
     with pytest.raises(ValueError, match="same length"):
-        ch.plot_capacity([2], [result(), result()])
-    with pytest.raises(ValueError, match="widths must be >= 1"):
-        ch.plot_capacity([0, 2], [result(), result()])
+        underfitting.plot_capacity([2, 8, 32], runs)
+    with pytest.raises(ValueError, match=">= 1"):
+        underfitting.plot_capacity([0, 8], runs)
 
 
-def test_check_diagnosis():
-    r = result(train=0.8, val=0.78)
-    assert ch.check_diagnosis("underfitting", r)
-    assert ch.check_diagnosis(" Underfitting ", r)
-    wrong = ch.check_diagnosis("overfitting", r)
-    assert not wrong and "below the target" in str(wrong)
-    assert "valid choices" in str(ch.check_diagnosis("bad", r))
-    assert not ch.check_diagnosis(3, r)
-    over = ch.check_diagnosis("good fit", result(train=1.0, val=0.8))
-    assert not over and "gap" in str(over)
-    with pytest.raises(TypeError, match="result must be a FitResult"):
-        ch.check_diagnosis("good fit", None)
+def test_check_diagnosis_follows_the_shared_rule():
+    overfit = history([1.0, 0.5, 0.2, 0.1], [0.8, 0.5, 0.6, 0.7], [0.7, 0.9, 0.99, 1.0])
+    assert underfitting.check_diagnosis("overfitting", overfit)
+    wrong = underfitting.check_diagnosis("good fit", overfit)
+    assert not wrong and "validation loss" in str(wrong)
+    flat_low = history([1.0, 0.9, 0.9], [1.0, 0.95, 0.95], [0.5, 0.6, 0.6])
+    assert underfitting.check_diagnosis("underfitting", flat_low)
+    assert not underfitting.check_diagnosis("still learning", flat_low)
 
 
-def run_with_losses(name, train, val, losses):
-    return FitResult(name, train, val, losses[-1], losses[-1], len(losses), {"loss": losses, "val_loss": losses})
+def test_check_diagnosis_rejects_bad_input():
+    flat_low = history([1.0, 0.9, 0.9], [1.0, 0.95, 0.95], [0.5, 0.6, 0.6])
+    for garbage in (None, 3, "Underfitting", float("nan")):
+        fb = underfitting.check_diagnosis(garbage, flat_low)
+        assert not fb and "must be one of" in str(fb)
+    with pytest.raises(ValueError, match="val_loss"):
+        underfitting.check_diagnosis("good fit", {"loss": [1.0, 0.5]})
 
 
 def test_check_large_lr():
-    labels = np.repeat(np.arange(10), [12, 10, 10, 10, 10, 10, 10, 10, 10, 8])   # most common class: 12 %
-    big = run_with_losses("lr 1.0", 0.17, 0.15, [963.6, 2.5, 2.3])
-    assert ch.check_large_lr(big, 0.12, labels)
-    assert ch.check_large_lr(big, 0.115, labels)                     # within 0.01
-    fb = ch.check_large_lr(big, 12, labels)
-    assert not fb and "not a percentage" in str(fb)
-    fb = ch.check_large_lr(big, 0.88, labels)
-    assert not fb and "error rate" in str(fb)
-    fb = ch.check_large_lr(big, 0.5, labels)
-    assert not fb and "once in ten" in str(fb)
-    calm = run_with_losses("lr 1e-3", 0.98, 0.9, [0.6, 0.3, 0.2])      # the learning rate was not changed
-    fb = ch.check_large_lr(calm, 0.12, labels)
-    assert not fb and "not above ln(10)" in str(fb) and "reaches the target" in str(fb)
-    assert not ch.check_large_lr("run", 0.12, labels)
-    with pytest.raises(ValueError, match="labels"):
-        ch.check_large_lr(big, 0.1, [])
+    labels = np.array([0, 0, 0, 1, 2])
+    run = {"train_accuracy": 0.2, "history": {"loss": [270.0, 2.3, 2.3]}}
+    assert underfitting.check_large_lr(run, 0.6, labels)
+    wrong_acc = underfitting.check_large_lr(run, 0.1, labels)
+    assert not wrong_acc and "most common label" in str(wrong_acc)
+    fitted = underfitting.check_large_lr({"train_accuracy": 0.99, "history": {"loss": [0.5, 0.1]}}, 0.6, labels)
+    assert not fitted and "really 1.0" in str(fitted)
 
 
-def test_check_more_epochs():
-    short, ref = result("5 epochs", 0.30, 0.28), result("reference", 0.98, 0.92)
-    slow = FitResult("10 epochs", 0.45, 0.40, 2.0, 2.0, 10, {"loss": [2.0] * 10})
-    fb = ch.check_more_epochs(False, slow, short, ref)
-    assert fb and "+0.150" in str(fb) and "0.530 below the reference" in str(fb)
-    fb = ch.check_more_epochs(True, slow, short, ref)
-    assert not fb and "below the target" in str(fb) and "100 times" in str(fb)
-    assert not ch.check_more_epochs("no", slow, short, ref)
-    fb = ch.check_more_epochs(False, dataclasses_replace(slow, epochs_run=5), short, ref)
-    assert not fb and "expected 10" in str(fb)
-    fast = FitResult("10 epochs", 0.97, 0.9, 0.1, 0.2, 10, {"loss": [0.1] * 10})
-    assert ch.check_more_epochs(True, fast, short, ref)
-    with pytest.raises(TypeError, match="short must be a FitResult"):
-        ch.check_more_epochs(True, slow, None, ref)
+def test_check_large_lr_rejects_bad_input():
+    labels = np.array([0, 0, 1])
+    assert not underfitting.check_large_lr(None, 0.6, labels)
+    assert not underfitting.check_large_lr({"train_accuracy": 0.2, "history": {"loss": [2.0]}}, "0.6", labels)
+    with pytest.raises(ValueError, match="labels must have 1"):
+        underfitting.check_large_lr({"train_accuracy": 0.2, "history": {"loss": [2.0]}}, 0.6, labels.reshape(1, 3))
 
 
-def dataclasses_replace(r, **kw):
-    import dataclasses
-    return dataclasses.replace(r, **kw)
+def test_check_paired_mean():
+    a = experiments.Runs("ref", (0, 1, 2), {"val_accuracy": np.array([0.9, 0.91, 0.92])})
+    b = experiments.Runs("l2", (0, 1, 2), {"val_accuracy": np.array([0.8, 0.85, 0.8])})
+    assert underfitting.check_paired_mean(float(np.mean(a["val_accuracy"] - b["val_accuracy"])), a, b, "val_accuracy")
+    flipped = underfitting.check_paired_mean(-0.0933333333, a, b, "val_accuracy")
+    assert not flipped and "sign" in str(flipped)
+
+
+def test_check_paired_mean_rejects_bad_input():
+    a = experiments.Runs("ref", (0, 1, 2), {"val_accuracy": np.array([0.9, 0.91, 0.92])})
+    other = experiments.Runs("x", (3, 4, 5), {"val_accuracy": np.array([0.9, 0.91, 0.92])})
+    with pytest.raises(ValueError, match="same seeds"):
+        underfitting.check_paired_mean(0.0, a, other, "val_accuracy")
+    with pytest.raises(TypeError, match="Runs"):
+        underfitting.check_paired_mean(0.0, a, [0.9], "val_accuracy")
+    for garbage in (None, "0.1", float("nan")):
+        assert not underfitting.check_paired_mean(garbage, a, a, "val_accuracy")

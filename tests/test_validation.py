@@ -6,7 +6,7 @@ import pytest
 from helpers.validation import as_array, check_choice, check_float, check_int, check_same_length
 
 
-def test_as_array_converts_and_checks():
+def test_as_array_converts_and_rejects_bad_input():
     assert as_array([[1, 2]], "x", ndim=2).shape == (1, 2)
     assert as_array(np.ones((3, 4)), "x", shape=(None, 4)).shape == (3, 4)
     with pytest.raises(ValueError, match="x must have 2 dimension"):
@@ -24,7 +24,7 @@ def test_as_array_converts_and_checks():
     assert np.isnan(as_array([np.nan], "x", finite=False)).all()
 
 
-def test_scalars():
+def test_scalars_reject_bad_values():
     assert check_int(3, "n", minimum=1) == 3
     with pytest.raises(TypeError, match="n must be an integer"):
         check_int(2.5, "n")
@@ -43,7 +43,7 @@ def test_scalars():
         check_float("0.1", "lr")
 
 
-def test_choice_and_length():
+def test_bad_choice_and_length():
     assert check_choice("a", "mode", ["a", "b"]) == "a"
     with pytest.raises(ValueError, match="valid choices are: 'a', 'b'"):
         check_choice("c", "mode", ["a", "b"])
@@ -51,7 +51,7 @@ def test_choice_and_length():
         check_same_length(np.ones(2), np.ones(3), "x", "y")
 
 
-def test_features_labels():
+def test_features_labels_reject_bad_input():
     from helpers.validation import check_features_labels
 
     x, y = check_features_labels([[0, 1], [1, 0]], np.array([0, 1]))
@@ -64,3 +64,4 @@ def test_features_labels():
         check_features_labels(np.ones((0, 2)), np.array([], dtype=int))
     with pytest.raises(ValueError, match="dimension"):
         check_features_labels(np.ones(3), np.array([0, 1, 2]))
+    # check_same_length, check_choice: above

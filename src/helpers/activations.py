@@ -59,6 +59,10 @@ __all__ = [
     "plot_softmax_temperature",
     "plot_dying_relu",
     "explorer_figure",
+    "EXPLORER_DEPTHS",
+    "spread_table",
+    "plot_spread_table",
+    "spread_chart",
     "activation_explorer",
     "check_softplus",
     "check_init_std",
@@ -514,18 +518,63 @@ def explorer_figure(activation: str = "tanh", depth: int = 10, init: str = "glor
     return fig
 
 
+#: The explorer's depths (a slider over these values).
+EXPLORER_DEPTHS: tuple[int, ...] = (1, 2, 5, 10, 20, 30)
+
+
+def spread_table(activation: str, depth: int, init: str) -> Any:
+    """Standard deviation of each layer's activations in :func:`forward_stack` (200 random inputs, width 100)."""
+    import pandas as pd
+
+    check_choice(activation, "activation", ACTIVATIONS)
+    depth = check_int(depth, "depth", minimum=1, maximum=50)
+    check_choice(init, "init", INITS)
+    inputs = np.random.default_rng(0).normal(size=(200, 100))
+    outputs = forward_stack(inputs, activation=activation, depth=depth, width=100, init=init, seed=0)
+    return pd.DataFrame({"layer": np.arange(1, depth + 1), "std": [float(o.std()) for o in outputs]})
+
+
+def plot_spread_table(frame: Any, activation: str, depth: int, init: str) -> plt.Figure:
+    """The explorer's matplotlib form: f and f′ (left) and the per-layer spread of :func:`spread_table` (right)."""
+    x = np.linspace(-4, 4, 301)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.6), gridspec_kw={"width_ratios": [1, 2]})
+    left.plot(x, function(activation)(x), color=PALETTE[0], label="f(x)")
+    left.plot(x, derivative(activation)(x), color=PALETTE[1], ls="--", label="f′(x)")
+    left.set_xlabel("x")
+    left.set_ylabel("value")
+    left.set_title(f"{activation} and its derivative")
+    left.legend(fontsize=8)
+    right.plot(frame["layer"], np.maximum(frame["std"], 1e-30), marker="o", color=PALETTE[2])
+    right.set_yscale("log")
+    right.set_xlabel("layer")
+    right.set_ylabel("std of the layer's activations")
+    right.set_title(f"{depth} layers of width 100, {init} initialization")
+    fig.tight_layout()
+    return fig
+
+
+def spread_chart(base: Any) -> Any:
+    """The explorer's Vega-Lite form: the per-layer spread on a log scale."""
+    if not hasattr(base, "mark_line"):
+        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    import altair as alt
+
+    return (base.transform_calculate(shown="max(datum.std, 1e-30)")
+            .mark_line(point=True)
+            .encode(x=alt.X("layer:Q", title="layer"),
+                    y=alt.Y("shown:Q", scale=alt.Scale(type="log"), title="std of the layer's activations"))
+            .properties(width=420, height=260))
+
+
 def activation_explorer() -> widgets.Explorer:
-    """Choose an activation, the depth and the initialization; see f, f′ and the spread."""
-
-    def render(activation: str, depth: int, init: str) -> plt.Figure:
-        return explorer_figure(activation, depth, init)
-
-    controls = {
-        "activation": widgets.dropdown("activation", list(ACTIVATIONS), "tanh"),
-        "depth": widgets.int_slider("depth", 10, 1, 30),
-        "init": widgets.dropdown("initialization", list(INITS), "glorot"),
-    }
-    return widgets.Explorer(render, controls, title="Activation explorer")
+    """Choose an activation, the depth and the initialization; see f, f′ and the spread per layer."""
+    return widgets.Explorer(
+        controls={"activation": widgets.Choice(list(ACTIVATIONS), "tanh"),
+                  "depth": widgets.Steps(list(EXPLORER_DEPTHS), 10),
+                  "init": widgets.Choice(list(INITS), "glorot", label="initialization")},
+        compute=spread_table, render=plot_spread_table, chart=spread_chart, title="Activation explorer",
+        description="The standard deviation of each layer's activations in a deep stack of dense layers; the "
+                    "controls choose the activation, the depth and the initialization.")
 
 
 # --- exercise checkers ---------------------------------------------------------

@@ -27,7 +27,10 @@ Every widget callback is a plain function returning a ``Figure``
 from __future__ import annotations
 
 import re
-import time
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,11 +39,9 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .cache import cached
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy, fit as fit_model
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -48,10 +49,6 @@ __all__ = [
     "CORPUS_LICENSE",
     "SENTIMENTS",
     "AUDIO_CLASSES",
-    "build_cnn",
-    "build_dense",
-    "ModelResult",
-    "fit_and_measure",
     "convolve2d",
     "max_pool2d",
     "feature_map_figure",
@@ -61,7 +58,6 @@ __all__ = [
     "tokenize",
     "build_vocabulary",
     "encode",
-    "build_text_model",
     "token_contributions",
     "nearest_neighbours",
     "embedding_figure",
@@ -71,9 +67,27 @@ __all__ = [
     "make_audio_dataset",
     "spectrogram",
     "spectrogram_grid",
-    "build_audio_cnn",
     "audio_figure",
     "audio_explorer",
+    "train_and_score",
+    "conv_output_size",
+    "receptive_field",
+    "augmentation_figure",
+    "NEGATION_KINDS",
+    "make_negation_corpus",
+    "accuracy_by_kind",
+    "softmax",
+    "scaled_dot_product_attention",
+    "multi_head_attention",
+    "attention_figure",
+    "SPEECH_WORDS",
+    "SPEECH_VOICES",
+    "espeak_available",
+    "speak",
+    "make_speech_dataset",
+    "feature_map_table",
+    "sentence_table",
+    "spectrogram_table",
     "check_feature_map",
     "check_pooled",
     "check_accuracy",
@@ -92,88 +106,6 @@ KERNELS: dict[str, np.ndarray] = {
     "blur (average)": np.full((3, 3), 1 / 9),
     "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
 }
-
-
-def build_cnn(
-    input_shape: tuple[int, int, int] = (28, 28, 1),
-    classes: int = 10,
-    *,
-    filters: Sequence[int] = (8, 16),
-    optimizer: str = "adam",
-) -> Any:
-    """A small CNN: per entry of ``filters``, a 3×3 ReLU convolution then 2×2 max pooling;
-    then ``Flatten`` and a softmax ``Dense`` layer. Compiled with integer labels
-    (``sparse_categorical_crossentropy``) and accuracy.
-    """
-    import keras
-
-    if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
-    shape = tuple(check_int(s, "input_shape", minimum=1) for s in input_shape)
-    classes = check_int(classes, "classes", minimum=2)
-    if isinstance(filters, (int, str)) or len(filters) == 0:
-        raise TypeError("filters must be a non-empty sequence of integers, e.g. (8, 16)")
-    counts = [check_int(f, "filters", minimum=1) for f in filters]
-    layers: list[Any] = [keras.Input(shape=shape)]
-    for n in counts:
-        layers += [keras.layers.Conv2D(n, 3, activation="relu"), keras.layers.MaxPooling2D(2)]
-    layers += [keras.layers.Flatten(), keras.layers.Dense(classes, activation="softmax")]
-    model = keras.Sequential(layers)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    return model
-
-
-def build_dense(inputs: int = 784, hidden: int = 512, classes: int = 10, *, optimizer: str = "rmsprop") -> Any:
-    """Chapter 5's dense network (inputs → ``hidden`` ReLU → softmax), for integer labels."""
-    import keras
-
-    inputs = check_int(inputs, "inputs", minimum=1)
-    hidden = check_int(hidden, "hidden", minimum=1)
-    classes = check_int(classes, "classes", minimum=2)
-    model = keras.Sequential([
-        keras.Input(shape=(inputs,)),
-        keras.layers.Dense(hidden, activation="relu"),
-        keras.layers.Dense(classes, activation="softmax"),
-    ])
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    return model
-
-
-@dataclass(frozen=True)
-class ModelResult:
-    """One row of a model comparison: name, test accuracy, parameters, training seconds."""
-
-    name: str
-    accuracy: float
-    params: int
-    seconds: float
-
-    def __str__(self) -> str:
-        return f"{self.name:28s} accuracy {self.accuracy:.3f}   parameters {self.params:>9,}   " \
-               f"training {self.seconds:.1f} s (wall)"
-
-
-@cached(trains="model")
-def fit_and_measure(model: Any, name: str, train: tuple[np.ndarray, np.ndarray],
-                    test: tuple[np.ndarray, np.ndarray], *, epochs: int = 5, batch_size: int = 64,
-                    seed: int = 0) -> ModelResult:
-    """Train ``model`` (seeded, silent), time the training, and evaluate on ``test``."""
-    import keras
-
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {type(name).__name__}")
-    (x, y), (x_test, y_test) = train, test
-    check_same_length(x, y, "train images", "train labels")
-    check_same_length(x_test, y_test, "test images", "test labels")
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    keras.utils.set_random_seed(seed)
-    start = time.perf_counter()
-    fit_model(model, x, y, epochs=epochs, batch_size=batch_size, verbose=0)
-    seconds = time.perf_counter() - start
-    return ModelResult(name, model_accuracy(model, x_test, y_test), int(model.count_params()), seconds)
 
 
 def convolve2d(image: Any, kernel: Any) -> np.ndarray:
@@ -279,23 +211,6 @@ def filters_figure(kernels: Any, feature_maps: Any, image: Any, *,
     return fig
 
 
-def feature_map_explorer(images: Any, labels: Any) -> widgets.Explorer:
-    """Pick a digit and a filter; see the feature map and its pooled version."""
-    images = as_array(images, "images", ndim=3)
-    labels = as_array(labels, "labels", ndim=1, dtype=int)
-    check_same_length(images, labels, "images", "labels")
-
-    def render(index: int, kernel: str) -> plt.Figure:
-        return feature_map_figure(images[index] / 255.0, kernel,
-                                  title=f"Digit {labels[index]} (image {index}) through the '{kernel}' filter")
-
-    controls = {
-        "index": widgets.int_slider("image", 0, 0, len(images) - 1),
-        "kernel": widgets.dropdown("filter", list(KERNELS), "vertical edges"),
-    }
-    return widgets.Explorer(render, controls, title="Feature-map explorer")
-
-
 # --- text --------------------------------------------------------------------
 
 CORPUS_LICENSE = "MIT (written by this project; same license as the project)"
@@ -393,29 +308,6 @@ def encode(sentences: Sequence[str] | str, vocab: dict[str, int], length: int = 
     return out
 
 
-def build_text_model(vocab_size: int, *, embedding_dim: int = 8, length: int = 12) -> Any:
-    """Embedding → average over the (non-padding) words → one sigmoid unit.
-
-    ``mask_zero=True`` makes the average ignore padding, so the model's logit is
-    exactly the mean over the sentence's words of ``w · e(word)`` plus a bias,
-    which :func:`token_contributions` reads off word by word.
-    """
-    import keras
-
-    vocab_size = check_int(vocab_size, "vocab_size", minimum=3)
-    embedding_dim = check_int(embedding_dim, "embedding_dim", minimum=1)
-    length = check_int(length, "length", minimum=1)
-    model = keras.Sequential([
-        keras.Input(shape=(length,), dtype="int64"),
-        keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding"),
-        keras.layers.GlobalAveragePooling1D(),
-        keras.layers.Dense(1, activation="sigmoid", name="output"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    return model
-
-
 def token_contributions(model: Any, vocab: dict[str, int], sentence: str) -> tuple[list[str], np.ndarray, float]:
     """Each word's share of the text model's logit for ``sentence``.
 
@@ -508,19 +400,6 @@ def sentence_figure(model: Any, vocab: dict[str, int], sentence: str) -> plt.Fig
     ax.set_title(f"\"{sentence}\" → {verdict} (p(positive) = {p:.2f})")
     fig.tight_layout()
     return fig
-
-
-def sentence_explorer(model: Any, vocab: dict[str, int], sentence: str = "the camera was great") -> widgets.Explorer:
-    """Type a sentence; see the predicted sentiment and each word's contribution."""
-    import ipywidgets as W
-
-    box = W.Text(value=sentence, description="sentence", continuous_update=False,
-                 style={"description_width": "initial"}, layout=W.Layout(width="480px"))
-
-    def render(sentence: str) -> plt.Figure:
-        return sentence_figure(model, vocab, sentence)
-
-    return widgets.Explorer(render, {"sentence": box}, title="Sentence explorer")
 
 
 # --- sound -------------------------------------------------------------------
@@ -625,11 +504,6 @@ def spectrogram_grid(signals: Any, labels: Any, *, rate: int = 4000, frame: int 
     return fig
 
 
-def build_audio_cnn(input_shape: tuple[int, int, int], classes: int = len(AUDIO_CLASSES)) -> Any:
-    """A small CNN for spectrograms (time × frequency × 1): :func:`build_cnn` with (8, 16) filters."""
-    return build_cnn(input_shape, classes, filters=(8, 16))
-
-
 def audio_figure(signal: Any, *, rate: int = 4000, label: str | None = None, frame: int = 128,
                  hop: int = 64) -> plt.Figure:
     """The waveform (top) and its spectrogram (bottom), with time and frequency axes."""
@@ -652,19 +526,408 @@ def audio_figure(signal: Any, *, rate: int = 4000, label: str | None = None, fra
     return fig
 
 
+# --- training one recipe, for the sweeps over seeds ------------------------------
+
+def train_and_score(build: Any, train: tuple[Any, Any], val: tuple[Any, Any], *, seed: int,
+                    epochs: int, batch_size: int) -> dict[str, float]:
+    """Seed Keras, build a fresh model with ``build()``, train it with plain ``model.fit``
+    on ``train`` (validating on ``val``), and return its validation loss and accuracy.
+
+    This is the recipe the chapter's comparisons run for every seed with ``experiments.run``:
+    the same ``fit`` call the chapter shows, nothing else.
+    """
+    import keras
+
+    if not callable(build):
+        raise TypeError(f"build must be a function that returns a compiled model, got {type(build).__name__}")
+    (x, y), (x_val, y_val) = train, val
+    check_same_length(x, y, "train inputs", "train labels")
+    check_same_length(x_val, y_val, "validation inputs", "validation labels")
+    seed = check_int(seed, "seed", minimum=0)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    keras.utils.set_random_seed(seed)
+    model = build()
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)
+    val_loss, val_accuracy = model.evaluate(x_val, y_val, verbose=0)
+    return {"val_loss": float(val_loss), "val_accuracy": float(val_accuracy)}
+
+
+# --- padding, stride and receptive field ------------------------------------------
+
+def conv_output_size(size: int, kernel: int, *, stride: int = 1, padding: str = "valid") -> int:
+    """Output length of a convolution or pooling window along one axis, as Keras computes it.
+
+    ``"valid"`` (no padding): ``floor((size - kernel) / stride) + 1``;
+    ``"same"`` (zeros added around the input): ``ceil(size / stride)``.
+    """
+    size = check_int(size, "size", minimum=1)
+    kernel = check_int(kernel, "kernel", minimum=1)
+    stride = check_int(stride, "stride", minimum=1)
+    check_choice(padding, "padding", ("valid", "same"))
+    if padding == "same":
+        return -(-size // stride)
+    if kernel > size:
+        raise ValueError(f"kernel ({kernel}) is larger than the input ({size}) with 'valid' padding")
+    return (size - kernel) // stride + 1
+
+
+def receptive_field(layers: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Receptive field and jump after each layer of a stack of ``(kernel, stride)`` layers.
+
+    The *receptive field* ``r`` is how many input pixels (along one axis) one output unit sees;
+    the *jump* ``j`` is how many input pixels apart two neighbouring output units are.
+    Starting from ``r = j = 1``, a layer with kernel ``k`` and stride ``s`` gives
+    ``r + (k - 1) * j`` and ``j * s``. Returns ``[(r, j), ...]``, one pair per layer.
+    """
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence) or len(layers) == 0:
+        raise TypeError("layers must be a non-empty list of (kernel, stride) pairs, e.g. [(3, 1), (2, 2)]")
+    r, j, out = 1, 1, []
+    for item in layers:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise TypeError(f"each layer must be a (kernel, stride) pair, got {item!r}")
+        k = check_int(item[0], "kernel", minimum=1)
+        s = check_int(item[1], "stride", minimum=1)
+        r, j = r + (k - 1) * j, j * s
+        out.append((r, j))
+    return out
+
+
+def augmentation_figure(originals: Any, augmented: Any, *,
+                        title: str = "Digits and randomly augmented copies") -> plt.Figure:
+    """Top row: the original images; each row below: one augmented copy of each (grey images)."""
+    originals = as_array(originals, "originals", ndim=3)
+    augmented = as_array(augmented, "augmented", ndim=4)
+    if augmented.shape[1:] != originals.shape:
+        raise ValueError(f"augmented must have shape (copies, {', '.join(map(str, originals.shape))}), "
+                         f"got {augmented.shape}")
+    rows, cols = 1 + augmented.shape[0], originals.shape[0]
+    fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.4 * rows), squeeze=False)
+    for c in range(cols):
+        for r in range(rows):
+            image = originals[c] if r == 0 else augmented[r - 1, c]
+            axes[r, c].imshow(image, cmap="gray_r", vmin=0, vmax=1)
+            axes[r, c].set_xticks([])
+            axes[r, c].set_yticks([])
+            axes[r, c].grid(False)
+    axes[0, 0].set_ylabel("original")
+    for r in range(1, rows):
+        axes[r, 0].set_ylabel(f"copy {r}")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+# --- the negation task: word order decides ----------------------------------------
+
+#: The four kinds of sentence in :func:`make_negation_corpus`, in label-rule order.
+NEGATION_KINDS: tuple[str, ...] = ("plain", "negated", "contrast", "corrected")
+
+
+def make_negation_corpus(n_per_kind: int = 250, *, seed: int = 0) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Sentences whose sentiment depends on which word "not" stands before (MIT, this project's own).
+
+    Four kinds (index in :data:`NEGATION_KINDS`), with adjectives from the chapter's word lists:
+
+    - ``plain``: "the {subject} was {adj}": the adjective's sentiment;
+    - ``negated``: "the {subject} was not {adj}": the opposite;
+    - ``contrast``: "the {subject} was {a} , not {b}" (``a``, ``b`` of opposite sentiment): ``a``'s;
+    - ``corrected``: "the {subject} was not {a} , it was {b}" (opposite sentiments): ``b``'s.
+
+    In ``contrast`` and ``corrected`` sentences, swapping ``a`` and ``b`` keeps the same *bag* of words
+    and flips the label, so a model that ignores word order can do no better than chance on them.
+    Returns ``(sentences, labels, kinds)``, shuffled, all sentences distinct.
+    """
+    n_per_kind = check_int(n_per_kind, "n_per_kind", minimum=1, maximum=1000)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    adjs = (_NEGATIVE, _POSITIVE)
+    rows: list[tuple[str, int, int]] = []
+    for kind in range(len(NEGATION_KINDS)):
+        seen: set[str] = set()
+        while len(seen) < n_per_kind:
+            subject = rng.choice(_SUBJECTS)
+            first = int(rng.integers(2))
+            a, b = rng.choice(adjs[first]), rng.choice(adjs[1 - first])
+            if kind == 0:
+                text, label = f"the {subject} was {a}", first
+            elif kind == 1:
+                text, label = f"the {subject} was not {a}", 1 - first
+            elif kind == 2:
+                text, label = f"the {subject} was {a} , not {b}", first
+            else:
+                text, label = f"the {subject} was not {a} , it was {b}", 1 - first
+            if text not in seen:
+                seen.add(text)
+                rows.append((text, label, kind))
+    order = rng.permutation(len(rows))
+    return ([rows[i][0] for i in order], np.asarray([rows[i][1] for i in order], dtype=np.int64),
+            np.asarray([rows[i][2] for i in order], dtype=np.int64))
+
+
+def accuracy_by_kind(probabilities: Any, labels: Any, kinds: Any) -> dict[str, float]:
+    """Accuracy (threshold 0.5) on each kind of :data:`NEGATION_KINDS` sentence present in ``kinds``."""
+    p = as_array(probabilities, "probabilities").reshape(-1)
+    y = as_array(labels, "labels", ndim=1, dtype=int)
+    k = as_array(kinds, "kinds", ndim=1, dtype=int)
+    check_same_length(p, y, "probabilities", "labels")
+    check_same_length(y, k, "labels", "kinds")
+    if np.any(np.isnan(p)):
+        raise ValueError("probabilities contain NaN")
+    correct = (p >= 0.5).astype(int) == y
+    return {name: float(correct[k == i].mean()) for i, name in enumerate(NEGATION_KINDS) if np.any(k == i)}
+
+
+# --- attention from scratch ----------------------------------------------------------
+
+def softmax(x: Any, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax along ``axis``."""
+    x = as_array(x, "x")
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def scaled_dot_product_attention(q: Any, k: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``softmax(q kᵀ / sqrt(d)) v`` over the last two axes; returns ``(output, weights)``.
+
+    ``q``: ``(..., n_queries, d)``, ``k``: ``(..., n_keys, d)``, ``v``: ``(..., n_keys, d_v)``.
+    Row ``i`` of ``weights`` says how much query ``i`` takes from each key's value; it sums to 1.
+    """
+    q, k, v = (as_array(a, name) for a, name in ((q, "q"), (k, "k"), (v, "v")))
+    if q.ndim < 2 or k.ndim != q.ndim or v.ndim != q.ndim:
+        raise ValueError(f"q, k, v must have the same number (>= 2) of axes, got {q.ndim}, {k.ndim}, {v.ndim}")
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"q and k must have the same last axis (d), got {q.shape[-1]} and {k.shape[-1]}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"k and v must have as many rows (keys), got {k.shape[-2]} and {v.shape[-2]}")
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    weights = softmax(scores, axis=-1)
+    return weights @ v, weights
+
+
+def multi_head_attention(x: Any, weights: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Self-attention of ``x`` (``(n, d)`` or ``(batch, n, d)``) with the weights of a Keras
+    ``MultiHeadAttention`` layer, in the order ``layer.get_weights()`` returns them:
+    query kernel ``(d, heads, key_dim)`` and bias, key kernel and bias, value kernel and bias,
+    output kernel ``(heads, key_dim, d)`` and bias. Returns ``(output, weights per head)``.
+    """
+    x = as_array(x, "x")
+    if x.ndim not in (2, 3):
+        raise ValueError(f"x must have shape (n, d) or (batch, n, d), got {x.shape}")
+    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or len(weights) != 8:
+        raise ValueError("weights must be the 8 arrays of MultiHeadAttention.get_weights() "
+                         "(query, key, value and output kernels, each with its bias)")
+    wq, bq, wk, bk, wv, bv, wo, bo = (np.asarray(w, dtype=float) for w in weights)
+    if wq.ndim != 3 or wq.shape[0] != x.shape[-1]:
+        raise ValueError(f"the query kernel must have shape (d={x.shape[-1]}, heads, key_dim), got {wq.shape}")
+    q = np.einsum("...nd,dhk->...hnk", x, wq) + bq[:, None, :]
+    k = np.einsum("...nd,dhk->...hnk", x, wk) + bk[:, None, :]
+    v = np.einsum("...nd,dhk->...hnk", x, wv) + bv[:, None, :]
+    heads, attention = scaled_dot_product_attention(q, k, v)
+    return np.einsum("...hnk,hkd->...nd", heads, wo) + bo, attention
+
+
+def attention_figure(weights: Any, tokens: Sequence[str], *, title: str = "Attention weights") -> plt.Figure:
+    """Heat map of one head's attention weights: row = query word, column = the word it attends to."""
+    w = as_array(weights, "weights", ndim=2)
+    if w.shape != (len(tokens), len(tokens)):
+        raise ValueError(f"weights has shape {w.shape}, expected ({len(tokens)}, {len(tokens)}) for the tokens")
+    fig, ax = plt.subplots(figsize=(5.2, 4.4))
+    image = ax.imshow(w, cmap="viridis", vmin=0, vmax=max(float(w.max()), 1e-9))
+    ax.set_xticks(range(len(tokens)), tokens, rotation=45, ha="right")
+    ax.set_yticks(range(len(tokens)), tokens)
+    ax.set_xlabel("attended word (key)")
+    ax.set_ylabel("attending word (query)")
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, label="weight")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+# --- spoken words, synthesised by espeak-ng -----------------------------------------
+
+#: The words of the speech task (a few of Speech Commands' keywords), in label order.
+SPEECH_WORDS: tuple[str, ...] = ("yes", "no", "up", "down", "left", "right", "stop", "go")
+#: espeak-ng voices (accents) with a voice variant each: several synthetic "speakers".
+SPEECH_VOICES: tuple[str, ...] = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029",
+                                  "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-us+f2", "en-gb+f3", "en-us+m3")
+
+
+def espeak_available(program: str = "espeak-ng") -> bool:
+    """True if the ``espeak-ng`` speech synthesiser (or ``program``) is installed (``apt-get install espeak-ng``)."""
+    if not isinstance(program, str) or not program:
+        raise TypeError(f"program must be the name of a program, got {program!r}")
+    return shutil.which(program) is not None
+
+
+def speak(word: str, *, voice: str = "en-us", speed: int = 150, pitch: int = 50, rate: int = 8000,
+          duration: float = 1.0) -> np.ndarray:
+    """``word`` spoken by espeak-ng (synthetic speech), as ``float32`` samples at ``rate`` Hz,
+    scaled to peak 1, and cut or padded with silence to ``duration`` seconds."""
+    import wave
+
+    from scipy.signal import resample_poly
+
+    if not isinstance(word, str) or not re.fullmatch(r"[a-z ]+", word):
+        raise ValueError(f"word must be lower-case letters, got {word!r}")
+    if not isinstance(voice, str) or not re.fullmatch(r"[a-z0-9+-]+", voice):
+        raise ValueError(f"voice must be an espeak-ng voice name such as 'en-us', got {voice!r}")
+    speed = check_int(speed, "speed", minimum=80, maximum=450)
+    pitch = check_int(pitch, "pitch", minimum=0, maximum=99)
+    rate = check_int(rate, "rate", minimum=1000, maximum=22050)
+    duration = check_float(duration, "duration", minimum=0.0, strict_minimum=True)
+    if not espeak_available():
+        raise RuntimeError("espeak-ng is not installed (on Debian or Ubuntu: apt-get install espeak-ng)")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "word.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(path), word],
+                       check=True, capture_output=True)
+        with wave.open(str(path)) as f:
+            source_rate = f.getframerate()
+            samples = np.frombuffer(f.readframes(f.getnframes()), dtype=np.int16).astype(np.float64)
+    from math import gcd
+    g = gcd(rate, source_rate)
+    signal = resample_poly(samples, rate // g, source_rate // g)
+    signal = signal / (np.abs(signal).max() or 1.0)
+    n = int(rate * duration)
+    out = np.zeros(n, dtype=np.float32)
+    out[: min(n, len(signal))] = signal[:n]
+    return out
+
+
+def make_speech_dataset(words: Sequence[str] = SPEECH_WORDS, voices: Sequence[str] = SPEECH_VOICES, *,
+                        speeds: Sequence[int] = (120, 160, 200), pitches: Sequence[int] = (30, 50, 70),
+                        rate: int = 8000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every word in every voice at every speed and pitch: ``(signals, labels, voice_index)``.
+
+    Labels index ``words``; ``voice_index`` indexes ``voices``, so that a split can keep some
+    voices (speakers) out of training entirely.
+    """
+    for name, seq in (("words", words), ("voices", voices), ("speeds", speeds), ("pitches", pitches)):
+        if isinstance(seq, str) or not isinstance(seq, Sequence) or len(seq) == 0:
+            raise TypeError(f"{name} must be a non-empty list")
+    signals, labels, voice_ids = [], [], []
+    for v, voice in enumerate(voices):
+        for w, word in enumerate(words):
+            for speed in speeds:
+                for pitch in pitches:
+                    signals.append(speak(word, voice=voice, speed=speed, pitch=pitch, rate=rate))
+                    labels.append(w)
+                    voice_ids.append(v)
+    return np.stack(signals), np.asarray(labels, dtype=np.int64), np.asarray(voice_ids, dtype=np.int64)
+
+
+# --- explorers (they work in Jupyter and on the static page) -----------------------
+
+def feature_map_table(image: Any, kernel: str) -> Any:
+    """The 2×2 max-pooled feature map (after ReLU) of ``image`` under the hand-made ``kernel``, one row per pixel."""
+    import pandas as pd
+
+    image = as_array(image, "image", ndim=2)
+    name = check_choice(kernel, "kernel", KERNELS)
+    fmap = max_pool2d(np.maximum(convolve2d(image, KERNELS[name]), 0), 2)
+    rows, cols = np.indices(fmap.shape)
+    return pd.DataFrame({"row": rows.ravel(), "column": cols.ravel(), "response": np.round(fmap.ravel(), 3)})
+
+
+def feature_map_explorer(images: Any, labels: Any, indices: Sequence[int] = (0, 1, 2, 3)) -> widgets.Explorer:
+    """Pick one of a few digits and a hand-made filter; see the feature map (after ReLU) and its pooled version."""
+    images = as_array(images, "images", ndim=3)
+    labels = as_array(labels, "labels", ndim=1, dtype=int)
+    check_same_length(images, labels, "images", "labels")
+    if isinstance(indices, (str, bytes)) or not isinstance(indices, Sequence) or not indices:
+        raise TypeError("indices must be a non-empty list of image indices")
+    picks = [check_int(i, "indices", minimum=0, maximum=len(images) - 1) for i in indices]
+    names = {f"digit {labels[i]} (image {i})": i for i in picks}
+
+    def compute(digit: str, kernel: str) -> Any:
+        return feature_map_table(images[names[digit]] / 255.0, kernel)
+
+    def render(frame: Any, digit: str, kernel: str) -> plt.Figure:
+        return feature_map_figure(images[names[digit]] / 255.0, kernel, title=f"{digit} through the '{kernel}' filter")
+
+    def chart(base: Any) -> Any:
+        return base.mark_rect().encode(
+            x="column:O", y="row:O",
+            color={"field": "response", "type": "quantitative", "scale": {"scheme": "magma"}},
+            tooltip=["row", "column", "response"]).properties(width=260, height=260, title="feature map (ReLU), 2×2 max pooled")
+
+    return widgets.Explorer(
+        controls={"digit": widgets.Choice(list(names), list(names)[0], label="digit"),
+                  "kernel": widgets.Choice(list(KERNELS), "vertical edges", label="filter")},
+        compute=compute, render=render, chart=chart, title="Feature-map explorer",
+        description="The feature map of a digit under a hand-made 3×3 filter; the controls choose the digit and the filter.")
+
+
+def sentence_table(model: Any, vocab: dict[str, int], sentence: str) -> Any:
+    """Each word's contribution to the text model's logit, one row per word, and p(positive)."""
+    import pandas as pd
+
+    tokens, contributions, p = token_contributions(model, vocab, sentence)
+    return pd.DataFrame({"position": np.arange(len(tokens)), "word": tokens,
+                         "contribution": np.round(contributions, 4), "p_positive": round(p, 3)})
+
+
+def sentence_explorer(model: Any, vocab: dict[str, int], sentences: Sequence[str]) -> widgets.Explorer:
+    """Choose one of ``sentences``; see each word's contribution and the predicted sentiment."""
+    if isinstance(sentences, str) or not isinstance(sentences, Sequence) or not sentences:
+        raise TypeError("sentences must be a non-empty list of strings")
+    for s in sentences:
+        if not isinstance(s, str) or not tokenize(s):
+            raise ValueError(f"every sentence must contain words, got {s!r}")
+
+    def compute(sentence: str) -> Any:
+        return sentence_table(model, vocab, sentence)
+
+    def render(frame: Any, sentence: str) -> plt.Figure:
+        return sentence_figure(model, vocab, sentence)
+
+    def chart(base: Any) -> Any:
+        return base.mark_bar().encode(
+            x={"field": "word", "type": "nominal", "sort": {"field": "position"}},
+            y="contribution:Q",
+            color={"condition": {"test": "datum.contribution > 0", "value": PALETTE[2]}, "value": PALETTE[3]},
+            tooltip=["word", "contribution", "p_positive"]).properties(width=420, height=220,
+                                                                     title="contribution of each word to the logit")
+
+    return widgets.Explorer(controls={"sentence": widgets.Choice(list(sentences), sentences[0], label="sentence")},
+                            compute=compute, render=render, chart=chart, title="Sentence explorer",
+                            description="Each word's push towards positive or negative for the chosen sentence.")
+
+
+def spectrogram_table(kind: str, frame: int, *, rate: int = 4000, seed: int = 0) -> Any:
+    """The spectrogram of one synthetic signal, one row per (time, frequency) cell."""
+    import pandas as pd
+
+    signal = synth_signal(kind, rate=rate, seed=seed)
+    spec = spectrogram(signal, frame=frame, hop=frame // 2)
+    t, f = np.indices(spec.shape)
+    return pd.DataFrame({"time": np.round(t.ravel() * (frame // 2) / rate, 4),
+                         "frequency": np.round(f.ravel() * rate / frame, 1),
+                         "magnitude": np.round(spec.ravel(), 1)})
+
+
 def audio_explorer(rate: int = 4000) -> widgets.Explorer:
-    """Choose a class, a random seed and the frame length; see the signal and its spectrogram."""
+    """Choose a synthetic signal and the frame length; see its spectrogram (the time-frequency trade-off)."""
+    rate = check_int(rate, "rate", minimum=1000)
 
-    def render(kind: str, seed: int, frame: int) -> plt.Figure:
-        return audio_figure(synth_signal(kind, rate=rate, seed=seed), rate=rate, label=kind,
-                            frame=frame, hop=frame // 2)
+    def compute(kind: str, frame: int) -> Any:
+        return spectrogram_table(kind, frame, rate=rate)
 
-    controls = {
-        "kind": widgets.dropdown("signal", list(AUDIO_CLASSES), "chirp"),
-        "seed": widgets.int_slider("seed", 0, 0, 50),
-        "frame": widgets.dropdown("frame length", [32, 64, 128, 256, 512], 128),
-    }
-    return widgets.Explorer(render, controls, title="Spectrogram explorer")
+    def render(table: Any, kind: str, frame: int) -> plt.Figure:
+        return audio_figure(synth_signal(kind, rate=rate), rate=rate, label=kind, frame=frame, hop=frame // 2)
+
+    def chart(base: Any) -> Any:
+        return base.mark_rect().encode(
+            x="time:O", y={"field": "frequency", "type": "ordinal", "sort": "descending"},
+            color={"field": "magnitude", "type": "quantitative", "scale": {"scheme": "magma"}},
+            tooltip=["time", "frequency", "magnitude"]).properties(width=420, height=260, title="spectrogram")
+
+    return widgets.Explorer(
+        controls={"kind": widgets.Choice(list(AUDIO_CLASSES), "chirp", label="signal"),
+                  "frame": widgets.Choice([64, 256], 64, label="frame length")},
+        compute=compute, render=render, chart=chart, title="Spectrogram explorer",
+        description="The spectrogram of a synthetic signal; the controls choose the signal and the frame length.")
 
 
 # --- exercise checkers -------------------------------------------------------

@@ -11,9 +11,9 @@ can check every year and number against its source and add rows of their own:
   map shown on the landing page to ``figures/chapter_map.png``.
 
 It also holds the nested-sets figure (AI ⊃ machine learning ⊃ representation
-learning ⊃ deep learning), the chapter's "taste" network (a tiny Keras model on
-scikit-learn's bundled 8×8 digits, trained in a few seconds), and the checkers
-used by the exercises.
+learning ⊃ deep learning), the data of the chapter's "taste" network
+(:func:`load_digit_split`: scikit-learn's bundled 8×8 digits; the network itself is
+written out in the notebook), its figure, and the checkers used by the exercises.
 """
 
 from __future__ import annotations
@@ -27,10 +27,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 
-from .cache import cached
 from .exercises import Feedback, check_scalar, combine
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION, fit as fit_model
 from .validation import as_array, check_float, check_int
 
 __all__ = [
@@ -48,8 +46,6 @@ __all__ = [
     "chapter_map_figure",
     "save_chapter_map",
     "load_digit_split",
-    "build_taste_model",
-    "train_taste_model",
     "taste_figure",
     "check_growth_factor",
     "check_milestones",
@@ -212,6 +208,8 @@ def nested_sets_figure(title: str = "Where deep learning sits") -> plt.Figure:
     """
     if not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
     sets = [
         ("Artificial intelligence", "rules written by people, search, planning, … e.g. chess engines",
          10.0, 6.4),
@@ -262,6 +260,11 @@ def _human(value: float) -> str:
 def scale_figure(table: Sequence[ScalePoint] = SCALE, *,
                  title: str = "Data and model size of three landmark systems") -> plt.Figure:
     """Training-set size and parameter count per system, on logarithmic axes."""
+    if isinstance(table, (str, bytes)) or not isinstance(table, Sequence) or not table \
+            or not all(isinstance(p, ScalePoint) for p in table):
+        raise TypeError("table must be a non-empty sequence of ScalePoint rows")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
     if isinstance(table, (str, bytes)) or not isinstance(table, Sequence) or not table:
         raise TypeError("table must be a non-empty sequence of ScalePoint")
     if not all(isinstance(p, ScalePoint) for p in table):
@@ -387,48 +390,6 @@ def load_digit_split(test_fraction: float = 0.25, seed: int = 0
     x_train, x_test, y_train, y_test = train_test_split(
         x, y, test_size=test_fraction, random_state=seed, stratify=y)
     return (x_train, y_train), (x_test, y_test)
-
-
-def build_taste_model(hidden_units: int = 32, *, inputs: int = 64, classes: int = 10) -> Any:
-    """A tiny compiled Keras classifier: ``inputs`` → ``hidden_units`` ReLU → ``classes`` softmax.
-
-    ``hidden_units=0`` gives a model with no hidden layer (multinomial
-    logistic regression), for comparison.
-    """
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=0)
-    inputs = check_int(inputs, "inputs", minimum=1)
-    classes = check_int(classes, "classes", minimum=2)
-    import keras
-
-    layers: list[Any] = [keras.Input(shape=(inputs,))]
-    if hidden_units:
-        layers.append(keras.layers.Dense(hidden_units, activation="relu"))
-    layers.append(keras.layers.Dense(classes, activation="softmax"))
-    model = keras.Sequential(layers)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    return model
-
-
-@cached
-def train_taste_model(x: Any, y: Any, *, hidden_units: int = 32, epochs: int = 20,
-                      batch_size: int = 64, seed: int = 0) -> tuple[Any, dict[str, list[float]]]:
-    """Seed, build and fit :func:`build_taste_model`; return ``(model, history dict)``."""
-    x = as_array(x, "x", ndim=2)
-    y = as_array(y, "y", ndim=1, dtype=None)
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
-    import keras
-
-    keras.utils.set_random_seed(seed)
-    model = build_taste_model(hidden_units, inputs=x.shape[1], classes=int(y.max()) + 1)
-    history = fit_model(model, x, y, epochs=epochs, batch_size=batch_size, verbose=0)
-    return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
 def taste_figure(x: Any, y: Any, predictions: Any, *, n: int = 16,

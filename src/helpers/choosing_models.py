@@ -1,60 +1,58 @@
 """FAQ 2, "How do I choose a model?".
 
-A ladder of candidate models for MNIST, each trained and scored the same way:
+The chapter's procedure, on MNIST, with plain Keras:
 
-- ``"majority"``: always predict the most frequent training class (the floor
-  any model must beat);
-- ``"logistic"``: multinomial logistic regression, a linear model, written as
-  a network with no hidden layer (``Dense(10, softmax)`` on the pixels);
-- ``"dense"``: Chapter 5's network, one hidden ``Dense`` layer;
-- ``"cnn"``: a small convolutional network.
+- :func:`majority_baseline`: the floor every model must beat;
+- :func:`build_candidate`: the candidates, simplest first (logistic regression, a dense network, a small
+  CNN), each a ``keras.Sequential`` compiled with Adam;
+- :func:`train_and_score`: ``model.fit(..., validation_data=...)`` then ``model.evaluate`` on the
+  validation data; run over seeds with :func:`helpers.experiments.run` (:func:`candidate_runs`) and
+  compared with :func:`helpers.experiments.compare`;
+- :func:`one_standard_error_choice`: the one-standard-error rule;
+- :func:`kfold_indices` and :func:`cross_validate`: k-fold cross-validation from scratch, one result
+  per fold, so that two models are compared fold by fold (paired);
+- :func:`sample_config` and :func:`random_search`: random hyperparameter search (Bergstra & Bengio 2012)
+  scored on validation data.
 
-:func:`fit_and_score` measures one candidate (validation accuracy, parameters,
-training time), :func:`compare_models` runs the ladder, :func:`format_table`
-and :func:`plot_comparison` present it, and :func:`kfold_indices` /
-:func:`cross_validate` implement k-fold cross-validation from scratch for
-small data sets.
+Checkers for the exercises follow.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .cache import cached
+from . import experiments
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy, fit_epochs
-from .validation import as_array, check_choice, check_int, check_same_length, check_features_labels
+from .runtime import quiet_tensorflow
+from .validation import as_array, check_choice, check_features_labels, check_float, check_int
 
 __all__ = [
     "MODELS",
     "majority_baseline",
-    "build_cnn",
-    "Result",
-    "fit_and_score",
-    "compare_models",
+    "build_candidate",
+    "train_and_score",
+    "candidate_runs",
     "format_table",
-    "plot_comparison",
+    "one_standard_error_choice",
     "kfold_indices",
     "cross_validate",
-    "plot_cross_validation",
+    "sample_config",
+    "random_search",
+    "plot_search",
     "check_majority_accuracy",
     "cnn_param_count",
     "check_cnn_params",
     "check_folds",
 ]
 
-#: The candidate models, simplest first.
-MODELS: tuple[str, ...] = ("majority", "logistic", "dense", "cnn")
-
-
-_check_xy = check_features_labels  # shared check, see helpers.validation
+#: The trained candidates, simplest first.
+MODELS: tuple[str, ...] = ("logistic", "dense", "cnn")
 
 
 def majority_baseline(y_train: Any, y_eval: Any) -> float:
@@ -72,142 +70,105 @@ def majority_baseline(y_train: Any, y_eval: Any) -> float:
     return float(np.mean(y_eval == majority))
 
 
-def build_cnn(filters: Sequence[int] = (8, 16), *, inputs: int = 28 * 28, classes: int = 10) -> Any:
-    """A small convolutional network on flattened 28×28 images, compiled (Adam).
+def build_candidate(name: str, *, width: int | None = None, learning_rate: float = 1e-3) -> Any:
+    """A compiled candidate for flattened 28×28 digits: ``"logistic"``, ``"dense"`` or ``"cnn"``.
 
-    ``Reshape`` back to 28×28×1, then per entry of ``filters`` a 3×3 ``Conv2D``
-    (ReLU) and a 2×2 max-pooling, then ``Flatten`` and a ``Dense`` softmax.
+    - logistic: ``Dense(10, softmax)`` on the 784 pixels (softmax regression, no hidden layer);
+    - dense: ``Dense(width, relu)`` (default 128 units), then the softmax layer;
+    - cnn: ``Reshape`` to 28×28×1, ``Conv2D(width, 3×3)`` (default 8 filters) and ``Conv2D(2·width, 3×3)``,
+      each followed by 2×2 max-pooling, then ``Flatten`` and the softmax layer.
+
+    All are compiled with Adam at ``learning_rate``, sparse cross-entropy and accuracy.
     """
+    quiet_tensorflow()
     import keras
 
-    if isinstance(filters, (str, bytes)) or not isinstance(filters, Sequence) or len(filters) == 0:
-        raise TypeError("filters must be a non-empty list of integers")
-    filters = [check_int(f, "filters", minimum=1) for f in filters]
-    side = int(round(np.sqrt(inputs)))
-    if side * side != inputs:
-        raise ValueError(f"inputs must be a square number of pixels, got {inputs}")
-    layers: list[Any] = [keras.Input(shape=(inputs,)), keras.layers.Reshape((side, side, 1))]
-    for f in filters:
-        layers += [keras.layers.Conv2D(f, 3, activation="relu"), keras.layers.MaxPooling2D()]
-    layers += [keras.layers.Flatten(), keras.layers.Dense(classes, activation="softmax")]
-    model = keras.Sequential(layers)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=STEPS_PER_EXECUTION)
+    check_choice(name, "model", MODELS)
+    learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
+    layers: list[Any] = [keras.Input(shape=(784,))]
+    if name == "dense":
+        layers.append(keras.layers.Dense(check_int(width or 128, "width", minimum=1), activation="relu"))
+    elif name == "cnn":
+        f = check_int(width or 8, "width", minimum=1)
+        layers += [keras.layers.Reshape((28, 28, 1)),
+                   keras.layers.Conv2D(f, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+                   keras.layers.Conv2D(2 * f, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+                   keras.layers.Flatten()]
+    layers.append(keras.layers.Dense(10, activation="softmax"))
+    model = keras.Sequential(layers, name=name)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
     return model
 
 
-@dataclass(frozen=True)
-class Result:
-    """One candidate's score: validation accuracy, size and training time."""
+def train_and_score(name: str, x: Any, y: Any, x_val: Any, y_val: Any, *, epochs: int = 4, batch_size: int = 64,
+                    seed: int = 0, width: int | None = None, learning_rate: float = 1e-3) -> dict[str, float]:
+    """Train a fresh :func:`build_candidate` on ``(x, y)`` and score it on the validation data.
 
-    name: str
-    val_accuracy: float
-    params: int
-    seconds: float
-
-
-@cached
-def fit_and_score(
-    name: str,
-    x: Any,
-    y: Any,
-    x_val: Any,
-    y_val: Any,
-    *,
-    epochs: int = 8,
-    hidden_units: int = 128,
-    seed: int = 0,
-) -> Result:
-    """Train candidate ``name`` (one of :data:`MODELS`) on ``(x, y)``; score it on the validation data.
-
-    Every trained candidate is a Keras model fitted for ``epochs`` passes over
-    the data (batch 64, Adam, cross-entropy), laid end to end as one Keras
-    epoch by :func:`helpers.training.fit_epochs`; logistic regression is the network
-    without a hidden layer. ``seconds`` is wall-clock training time here.
+    Returns validation accuracy and loss (``model.evaluate``), the parameter count and the
+    wall-clock training time in seconds on this machine.
     """
-    check_choice(name, "model", MODELS)
-    x, y = _check_xy(x, y, "x", "y")
-    x_val, y_val = _check_xy(x_val, y_val, "x_val", "y_val")
+    import keras
+
+    x, y = check_features_labels(x, y, "x", "y")
+    x_val, y_val = check_features_labels(x_val, y_val, "x_val", "y_val")
     epochs = check_int(epochs, "epochs", minimum=1)
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    model = build_candidate(name, width=width, learning_rate=learning_rate)
     start = time.perf_counter()
-    if name == "majority":
-        accuracy, params = majority_baseline(y, y_val), 0
-    else:
-        import keras
-
-        from .mnist_keras import build_model
-
-        keras.utils.set_random_seed(seed)
-        if name == "logistic":
-            model = keras.Sequential([keras.Input(shape=(x.shape[1],)),
-                                      keras.layers.Dense(10, activation="softmax")])
-            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                          steps_per_execution=STEPS_PER_EXECUTION)
-        elif name == "dense":
-            model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
-                                loss="sparse_categorical_crossentropy")
-        else:
-            model = build_cnn(inputs=x.shape[1])
-        fit_epochs(model, x, y, epochs=epochs, batch_size=64, seed=seed)  # one Keras epoch: see helpers.training
-        accuracy = model_accuracy(model, x_val, y_val)
-        params = int(model.count_params())
-    return Result(name, accuracy, params, time.perf_counter() - start)
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)
+    seconds = time.perf_counter() - start
+    val_loss, val_accuracy = model.evaluate(x_val, y_val, batch_size=1024, verbose=0)
+    return {"val_accuracy": float(val_accuracy), "val_loss": float(val_loss),
+            "params": float(model.count_params()), "seconds": seconds}
 
 
-def compare_models(x: Any, y: Any, x_val: Any, y_val: Any, *, models: Sequence[str] = MODELS,
-                   epochs: int = 8, seed: int = 0) -> list[Result]:
-    """Run :func:`fit_and_score` for each name in ``models``, same data and seed."""
-    if isinstance(models, str) or not isinstance(models, Sequence) or len(models) == 0:
-        raise TypeError("models must be a non-empty list of model names")
-    return [fit_and_score(m, x, y, x_val, y_val, epochs=epochs, seed=seed) for m in models]
+def candidate_runs(names: Sequence[str], x: Any, y: Any, x_val: Any, y_val: Any, *, seeds: Sequence[int] = range(5),
+                   **settings: Any) -> dict[str, experiments.Runs]:
+    """:func:`train_and_score` for every candidate and every seed: ``{name: Runs}``, all on the same seeds."""
+    if isinstance(names, str) or not isinstance(names, Sequence) or len(names) == 0:
+        raise TypeError("names must be a non-empty list of model names, e.g. ['logistic', 'dense']")
+    for name in names:
+        check_choice(name, "model", MODELS)
+    seeds = list(seeds)
+    return {name: experiments.run(lambda s, name=name: train_and_score(name, x, y, x_val, y_val, seed=s, **settings),
+                                  seeds, name=name) for name in names}
 
 
-def _check_results(results: Any) -> list[Result]:
-    if isinstance(results, Result) or not isinstance(results, Sequence) or len(results) == 0:
-        raise TypeError("results must be a non-empty list of Result objects")
-    for r in results:
-        if not isinstance(r, Result):
-            raise TypeError(f"results must hold Result objects, got {type(r).__name__}")
-    return list(results)
+def _check_runs(runs: Any) -> dict[str, experiments.Runs]:
+    if not isinstance(runs, Mapping) or not runs or not all(isinstance(r, experiments.Runs) for r in runs.values()):
+        raise TypeError("runs must be a non-empty dict {name: Runs} (from candidate_runs)")
+    return dict(runs)
 
 
-def format_table(results: Sequence[Result]) -> str:
-    """A fixed-width text table: model, validation accuracy, parameters, training time (last)."""
-    results = _check_results(results)
-    lines = [f"{'model':<10}{'val accuracy':>14}{'parameters':>12}  training time"]
-    for r in results:
-        lines.append(f"{r.name:<10}{r.val_accuracy:>14.3f}{r.params:>12,}  {r.seconds:.2f} s (wall)")
+def format_table(runs: Mapping[str, experiments.Runs]) -> str:
+    """Model, mean validation accuracy with its 95% interval over seeds, parameters, mean training time."""
+    runs = _check_runs(runs)
+    lines = [f"{'model':<10}{'val accuracy (95% CI over seeds)':>36}{'parameters':>12}  training time (mean)"]
+    for name, r in runs.items():
+        mean, low, high = r.interval("val_accuracy")
+        lines.append(f"{name:<10}{mean:>14.3f} ({low:.3f} to {high:.3f}){'':>4}{int(r.mean('params')):>12,}"
+                     f"  {r.mean('seconds'):.1f} s (wall)")
     return "\n".join(lines)
 
 
-def plot_comparison(results: Sequence[Result], *, title: str = "Candidate models") -> plt.Figure:
-    """Two panels: validation accuracy per model, and accuracy against parameters (log scale)."""
-    results = _check_results(results)
-    names = [r.name for r in results]
-    acc = np.array([r.val_accuracy for r in results])
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.8))
-    bars = left.bar(names, acc, color=[PALETTE[i % len(PALETTE)] for i in range(len(results))])
-    for bar, a in zip(bars, acc):
-        left.text(bar.get_x() + bar.get_width() / 2, a + 0.01, f"{a:.3f}", ha="center", fontsize=9)
-    left.set_ylim(0, 1.08)
-    left.set_xlabel("model")
-    left.set_ylabel("validation accuracy")
-    left.set_title("Validation accuracy")
-    for i, r in enumerate(results):
-        if r.params > 0:
-            right.scatter(r.params, r.val_accuracy, s=60, color=PALETTE[i % len(PALETTE)])
-            right.annotate(f"{r.name}\n{r.seconds:.1f} s", (r.params, r.val_accuracy),
-                           textcoords="offset points", xytext=(6, -14), fontsize=9)
-    right.set_xscale("log")
-    right.margins(x=0.25, y=0.2)
-    right.set_xlabel("trainable parameters (log scale)")
-    right.set_ylabel("validation accuracy")
-    right.set_title("Accuracy against size (labels: training time)")
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+def one_standard_error_choice(runs: Mapping[str, experiments.Runs], metric: str = "val_accuracy") -> str:
+    """The one-standard-error rule: the *first* (simplest) candidate whose mean is within one standard
+    error of the best mean.
+
+    The standard error is that of the best candidate's mean, ``std / sqrt(n)`` over its ``n`` seeds or
+    folds (not the standard deviation of single runs). ``runs`` must be ordered simplest first.
+    Higher ``metric`` is better.
+    """
+    runs = _check_runs(runs)
+    means = {name: r.mean(metric) for name, r in runs.items()}
+    best = max(means, key=means.get)
+    scores = runs[best][metric]
+    if len(scores) < 2:
+        raise ValueError("the one-standard-error rule needs at least two seeds or folds per candidate")
+    se = float(np.std(scores, ddof=1) / np.sqrt(len(scores)))
+    return next(name for name in runs if means[name] >= means[best] - se)
 
 
 def kfold_indices(n: int, k: int = 5, *, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -224,33 +185,68 @@ def kfold_indices(n: int, k: int = 5, *, seed: int = 0) -> list[tuple[np.ndarray
     return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
 
 
-def cross_validate(name: str, x: Any, y: Any, *, k: int = 5, epochs: int = 8, seed: int = 0) -> np.ndarray:
-    """k-fold cross-validation of candidate ``name``: one validation accuracy per fold."""
+def cross_validate(name: str, x: Any, y: Any, *, k: int = 5, epochs: int = 8, seed: int = 0) -> experiments.Runs:
+    """k-fold cross-validation of candidate ``name``: one result per fold, as a ``Runs`` keyed by fold number.
+
+    The folds (and the training seed) are the same for every model, so two models' results can be
+    compared fold by fold with :func:`helpers.experiments.compare`.
+    """
     check_choice(name, "model", MODELS)
-    x, y = _check_xy(x, y, "x", "y")
-    scores = []
-    for train_idx, val_idx in kfold_indices(len(x), k, seed=seed):
-        r = fit_and_score(name, x[train_idx], y[train_idx], x[val_idx], y[val_idx], epochs=epochs, seed=seed)
-        scores.append(r.val_accuracy)
-    return np.array(scores)
+    x, y = check_features_labels(x, y, "x", "y")
+    folds = kfold_indices(len(x), k, seed=seed)
+
+    def one_fold(fold: int) -> dict[str, float]:
+        train_idx, val_idx = folds[fold]
+        return train_and_score(name, x[train_idx], y[train_idx], x[val_idx], y[val_idx], epochs=epochs, seed=seed)
+
+    return experiments.run(one_fold, list(range(k)), name=name)
 
 
-def plot_cross_validation(scores: dict[str, Any], *, title: str = "k-fold cross-validation") -> plt.Figure:
-    """Each model's per-fold accuracies (dots) with their mean ± one standard deviation."""
-    if not isinstance(scores, dict) or not scores:
-        raise TypeError("scores must be a non-empty dict {model name: per-fold accuracies}")
+def sample_config(rng: np.random.Generator, name: str = "dense") -> dict[str, float]:
+    """One random configuration: learning rate log-uniform in [1e-4, 1e-2], width log-uniform
+    (dense: 16 to 512 units; cnn: 4 to 32 first-layer filters), epochs uniform in 2..8."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    check_choice(name, "model", ("dense", "cnn"))
+    lo, hi = (16, 512) if name == "dense" else (4, 32)
+    return {"learning_rate": float(10 ** rng.uniform(-4, -2)),
+            "width": int(round(np.exp(rng.uniform(np.log(lo), np.log(hi))))),
+            "epochs": int(rng.integers(2, 9))}
+
+
+def random_search(name: str, x: Any, y: Any, x_val: Any, y_val: Any, *, trials: int = 8,
+                  seed: int = 0) -> list[dict[str, float]]:
+    """Random search: ``trials`` configurations from :func:`sample_config`, each trained once and scored on
+    the validation data. Returns one dict per trial (the configuration and its scores), in the order tried."""
+    trials = check_int(trials, "trials", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    results = []
+    for _ in range(trials):
+        config = sample_config(rng, name)
+        scores = train_and_score(name, x, y, x_val, y_val, seed=seed, **config)
+        results.append({**config, **scores})
+    return results
+
+
+def plot_search(results: Sequence[Mapping[str, float]], *, title: str = "Random search") -> plt.Figure:
+    """Validation accuracy of each trial against its learning rate (log scale), marker size by width."""
+    if isinstance(results, Mapping) or not isinstance(results, Sequence) or not results:
+        raise TypeError("results must be a non-empty list of trials (from random_search)")
+    lr = np.array([r["learning_rate"] for r in results])
+    acc = np.array([r["val_accuracy"] for r in results])
+    width = np.array([r["width"] for r in results], dtype=float)
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
-    for i, (name, values) in enumerate(scores.items()):
-        values = as_array(values, f"scores[{name!r}]", ndim=1)
-        jitter = np.linspace(-0.12, 0.12, len(values))
-        ax.scatter(i + jitter, values, color=PALETTE[i % len(PALETTE)], alpha=0.7, label=None)
-        ax.errorbar(i + 0.3, values.mean(), yerr=values.std(), fmt="D", color="black", capsize=4)
-        ax.text(i + 0.38, values.mean(), f"{values.mean():.3f} ± {values.std():.3f}", va="center", fontsize=9)
-    ax.set_xticks(range(len(scores)), list(scores))
-    ax.set_xlim(-0.5, len(scores) - 1 + 0.95)
-    ax.set_xlabel("model")
-    ax.set_ylabel("validation accuracy per fold")
+    ax.scatter(lr, acc, s=20 + 120 * width / width.max(), color=PALETTE[0], alpha=0.8)
+    best = int(np.argmax(acc))
+    ax.scatter(lr[best], acc[best], s=220, facecolors="none", edgecolors=PALETTE[1], linewidths=2, label="best trial")
+    for r, a, l in zip(results, acc, lr):
+        ax.annotate(f"{int(r['width'])}, {int(r['epochs'])} ep", (l, a), textcoords="offset points", xytext=(6, 4),
+                    fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("validation accuracy")
     ax.set_title(title)
+    ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
 
@@ -270,7 +266,7 @@ def check_majority_accuracy(answer: Any, y_train: Any, y_eval: Any) -> Feedback:
 
 
 def cnn_param_count(filters: Sequence[int] = (8, 16), *, side: int = 28, classes: int = 10) -> int:
-    """Parameters of :func:`build_cnn`, counted by hand.
+    """Parameters of :func:`build_candidate`("cnn"), counted by hand.
 
     A 3×3 convolution from ``c_in`` to ``c_out`` channels has ``9 · c_in · c_out``
     weights and ``c_out`` biases; it shrinks the image by 2 pixels ("valid"
@@ -293,7 +289,7 @@ def cnn_param_count(filters: Sequence[int] = (8, 16), *, side: int = 28, classes
 
 
 def check_cnn_params(answer: Any, filters: Sequence[int] = (8, 16)) -> Feedback:
-    """Check a hand count of :func:`build_cnn`'s parameters, with a hint for forgotten biases."""
+    """Check a hand count of the CNN candidate's parameters, with a hint for forgotten biases."""
     expected = cnn_param_count(filters)
     hint = ""
     no_bias = expected - sum(filters) - 10

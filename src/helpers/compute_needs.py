@@ -1,13 +1,17 @@
 """Chapter 9, FAQ 8: "How do you deal with deep learning's need for compute?" (如何解决计算能力问题？).
 
 Counting before measuring: parameters and floating-point operations (FLOPs)
-of dense and convolutional layers by hand (:func:`dense_flops`,
+of dense and convolutional layers by hand (:func:`dense_params`, :func:`dense_flops`,
 :func:`conv2d_params`, :func:`conv2d_flops`, :func:`model_cost`, checked
-against Keras's own parameter count), then training time measured on this
-machine against model width and batch size (:func:`time_epoch`), and an
-extrapolation from the measured throughput to full MNIST, ImageNet-scale
-training and a large language model (:func:`estimate_seconds`,
-:func:`format_duration`).
+against Keras's own parameter count), the memory training needs
+(:func:`training_memory`: parameters, gradients, optimizer state, activations), then
+training time measured on this machine against model width and batch size
+(:func:`time_epoch`), time and steps to a target accuracy against batch size
+(:class:`StopAtAccuracy`, :func:`time_to_accuracy`), cheaper inference by post-training
+int8 quantization of the weights (:func:`quantize_int8`, :func:`quantized_copy`), an
+extrapolation from the measured throughput to full MNIST, ImageNet-scale training and a
+large language model (:func:`estimate_seconds`, :func:`format_duration`), and the
+compute-optimal split of a budget between parameters and data (:func:`compute_optimal`).
 
 Convention: one multiply-add counts as **2 FLOPs**; activation functions,
 pooling and bias additions are ignored (they are a few percent at most). A
@@ -27,12 +31,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .exercises import Feedback, check_scalar, combine
-from .mnist_keras import param_count_by_hand
 from .plotting import PALETTE
-from .validation import as_array, check_float, check_int, check_same_length
+from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
+    "OPTIMIZER_SLOTS",
+    "TOKENS_PER_PARAMETER",
     "TRAIN_TO_FORWARD",
+    "dense_params",
     "dense_flops",
     "conv2d_params",
     "conv2d_flops",
@@ -43,6 +49,15 @@ __all__ = [
     "estimate_seconds",
     "format_duration",
     "plot_timings",
+    "StopAtAccuracy",
+    "time_to_accuracy",
+    "plot_batch_scaling",
+    "quantize_int8",
+    "dequantize",
+    "quantized_copy",
+    "weight_bytes",
+    "training_memory",
+    "compute_optimal",
     "check_dense_flops",
     "check_conv_cost",
     "check_time_prediction",
@@ -59,6 +74,15 @@ def _sizes(layer_sizes: Sequence[int]) -> list[int]:
     if len(sizes) < 2:
         raise ValueError("layer_sizes needs at least an input and an output size")
     return sizes
+
+
+def dense_params(layer_sizes: Sequence[int]) -> int:
+    """Parameters of a dense network with these layer widths: weights ``n_in · n_out`` plus ``n_out`` biases per layer.
+
+    ``[784, 512, 10]`` gives ``784·512 + 512 + 512·10 + 10 = 407,050``.
+    """
+    sizes = _sizes(layer_sizes)
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
 def dense_flops(layer_sizes: Sequence[int]) -> int:
@@ -118,7 +142,7 @@ def model_cost(model: Any) -> Cost:
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
             n_in, n_out = (int(d) for d in layer.kernel.shape)
-            params, flops = param_count_by_hand([n_in, n_out]), dense_flops([n_in, n_out])
+            params, flops = dense_params([n_in, n_out]), dense_flops([n_in, n_out])
         elif isinstance(layer, keras.layers.Conv2D):
             k_h, k_w, c_in, c_out = (int(d) for d in layer.kernel.shape)
             if k_h != k_w:
@@ -172,7 +196,7 @@ def time_epoch(build: Callable[[], Any], x: Any, y: Any, *, batch_size: int | Se
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
     model = build()
     seconds = []
-    for size in batch_sizes:
+    for size in batch_sizes:  # each a plain model.fit of one epoch
         warmup = min(len(x), size + 1)          # a full batch and a batch of one: any batch size after it
         model.fit(x[:warmup], y[:warmup], epochs=1, batch_size=size, verbose=0)
         times = []
@@ -237,6 +261,223 @@ def plot_timings(xs: Sequence[float], seconds: Sequence[float], *, xlabel: str, 
     return fig
 
 
+# --- time to a target accuracy against batch size -----------------------------
+
+def _callback_base() -> type:
+    import keras
+
+    return keras.callbacks.Callback
+
+
+class StopAtAccuracy(_callback_base()):  # type: ignore[misc]
+    """A Keras callback: stop training at the end of the first epoch whose ``val_accuracy`` reaches ``target``.
+
+    After training, ``epoch`` is the number of epochs run until then (``None`` if the target was
+    never reached) and ``seconds`` the wall time from the start of training to that moment.
+    """
+
+    def __init__(self, target: float) -> None:
+        super().__init__()
+        self.target = check_float(target, "target", minimum=0.0, maximum=1.0)
+        self.epoch: int | None = None
+        self.seconds: float | None = None
+        self._start = 0.0
+
+    def on_train_begin(self, logs: Any = None) -> None:
+        self.epoch, self.seconds = None, None
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        if logs and logs.get("val_accuracy", 0.0) >= self.target and self.epoch is None:
+            self.epoch = epoch + 1
+            self.seconds = time.perf_counter() - self._start
+            self.model.stop_training = True
+
+
+def time_to_accuracy(build: Callable[[], Any], train: tuple[Any, Any], val: tuple[Any, Any], *,
+                     batch_size: int, target: float, max_epochs: int, seed: int = 0) -> dict[str, float]:
+    """Train ``build()`` with ``batch_size`` until validation accuracy reaches ``target``.
+
+    A plain ``model.fit(..., validation_data=val, callbacks=[StopAtAccuracy(target)])`` of at most
+    ``max_epochs`` epochs. Returns ``epochs``, ``steps`` (gradient steps taken until the target was
+    reached), ``examples`` (training examples processed until then), ``seconds`` (wall time,
+    machine-dependent) and ``reached`` (1.0 or 0.0). If the target is never reached the counts
+    are those of all ``max_epochs`` epochs.
+    """
+    import keras
+
+    if isinstance(build, keras.Model) or not callable(build):
+        raise TypeError(f"build must be a function returning a compiled model, got {type(build).__name__}")
+    x, y = _pair(train, "train")
+    x_val, y_val = _pair(val, "val")
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
+    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    model = build()
+    stop = StopAtAccuracy(target)
+    start = time.perf_counter()
+    model.fit(x, y, epochs=max_epochs, batch_size=batch_size, validation_data=(x_val, y_val),
+              callbacks=[stop], verbose=0)
+    total = time.perf_counter() - start
+    epochs = stop.epoch if stop.epoch is not None else max_epochs
+    steps = epochs * int(np.ceil(len(x) / batch_size))
+    return {"epochs": float(epochs), "steps": float(steps), "examples": float(epochs * len(x)),
+            "seconds": float(stop.seconds if stop.seconds is not None else total),
+            "reached": float(stop.epoch is not None)}
+
+
+def _pair(pair: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise TypeError(f"{name} must be a pair (x, y)")
+    x = as_array(pair[0], f"{name} x", ndim=(2, 4))
+    y = as_array(pair[1], f"{name} y", ndim=1, dtype=int)
+    check_same_length(x, y, f"{name} x", f"{name} y")
+    return x, y
+
+
+def plot_batch_scaling(batch_sizes: Sequence[float], steps: Sequence[float], examples: Sequence[float], *,
+                       title: str) -> plt.Figure:
+    """Steps and examples to reach the target against batch size (log–log), side by side."""
+    b = as_array(batch_sizes, "batch_sizes", ndim=1)
+    s = as_array(steps, "steps", ndim=1)
+    e = as_array(examples, "examples", ndim=1)
+    check_same_length(b, s, "batch_sizes", "steps")
+    check_same_length(b, e, "batch_sizes", "examples")
+    if np.any(b <= 0) or np.any(s <= 0) or np.any(e <= 0):
+        raise ValueError("batch_sizes, steps and examples must be positive (log axes)")
+    fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.8))
+    for ax, values, label, color in ((axes[0], s, "gradient steps to the target", PALETTE[0]),
+                                     (axes[1], e, "training examples to the target", PALETTE[1])):
+        ax.plot(b, values, marker="o", color=color)
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xticks(b, [f"{v:g}" for v in b])
+        ax.set_xlabel("batch size (log scale)")
+        ax.set_ylabel(label + " (log)")
+    axes[0].plot(b, s[0] * b[0] / b, ls=":", color="0.5", label="perfect scaling (steps ∝ 1/batch)")
+    axes[0].legend(loc="lower left")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+# --- cheaper inference: post-training int8 quantization ------------------------
+
+def quantize_int8(weights: Any) -> tuple[np.ndarray, float]:
+    """Symmetric per-tensor int8 quantization: ``q = round(w / scale)`` with ``scale = max|w| / 127``.
+
+    Returns ``(q, scale)``; ``q`` is ``int8`` in ``[-127, 127]`` and ``q * scale`` approximates ``w``
+    to within ``scale / 2`` per entry.
+    """
+    w = as_array(weights, "weights", dtype=float)
+    if w.size == 0:
+        raise ValueError("weights must not be empty")
+    peak = float(np.abs(w).max())
+    scale = peak / 127 if peak > 0 else 1.0
+    q = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
+    return q, scale
+
+
+def dequantize(q: Any, scale: float) -> np.ndarray:
+    """``q * scale`` as ``float32``: the weights the quantized model computes with."""
+    q = as_array(q, "q", dtype=None)
+    if q.dtype != np.int8:
+        raise TypeError(f"q must be an int8 array, got {q.dtype}")
+    scale = check_float(scale, "scale", minimum=0.0, strict_minimum=True)
+    return (q.astype(np.float32) * np.float32(scale)).astype(np.float32)
+
+
+def quantized_copy(model: Any) -> tuple[Any, list[tuple[np.ndarray, float]]]:
+    """A copy of ``model`` whose weight matrices (not biases) are replaced by their int8 quantization.
+
+    Uses ``keras.models.clone_model`` and ``set_weights``; the copy is compiled like ``model``'s
+    metrics for ``evaluate`` (sparse categorical cross-entropy and accuracy). Returns the copy and
+    the ``(q, scale)`` pairs of the quantized matrices, in layer order.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    copy = keras.models.clone_model(model)
+    new_weights, packed = [], []
+    for w in model.get_weights():
+        if w.ndim >= 2:
+            q, scale = quantize_int8(w)
+            packed.append((q, scale))
+            new_weights.append(dequantize(q, scale))
+        else:
+            new_weights.append(w)
+    copy.set_weights(new_weights)
+    copy.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return copy, packed
+
+
+def weight_bytes(model: Any, *, bits: int = 32) -> int:
+    """Bytes to store ``model``'s weight matrices at ``bits`` per entry, biases always in 32 bits (+4 bytes per scale)."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    bits = check_choice(bits, "bits", (8, 16, 32))
+    total = 0
+    for w in model.get_weights():
+        if w.ndim >= 2:
+            total += w.size * bits // 8 + (4 if bits < 32 else 0)
+        else:
+            total += w.size * 4
+    return total
+
+
+# --- memory of training --------------------------------------------------------
+
+#: Values the optimizer keeps per parameter: SGD none, SGD with momentum one, RMSprop one, Adam two.
+OPTIMIZER_SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adam": 2}
+
+
+def training_memory(layer_sizes: Sequence[int], *, batch_size: int, optimizer: str = "adam",
+                    bytes_per_value: int = 4) -> dict[str, int]:
+    """Bytes training a dense network needs, by kind, for one step with ``batch_size`` examples.
+
+    - ``parameters``: every weight and bias;
+    - ``gradients``: one value per parameter;
+    - ``optimizer_state``: :data:`OPTIMIZER_SLOTS` values per parameter (Adam's two moment estimates);
+    - ``activations``: every layer's input and output for the batch, kept for the backward pass
+      (``batch_size × sum(layer_sizes)`` values);
+    - ``total``.
+    """
+    sizes = _sizes(layer_sizes)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    check_choice(optimizer, "optimizer", tuple(OPTIMIZER_SLOTS))
+    bytes_per_value = check_choice(bytes_per_value, "bytes_per_value", (2, 4, 8))
+    params = dense_params(sizes)
+    out = {
+        "parameters": params * bytes_per_value,
+        "gradients": params * bytes_per_value,
+        "optimizer_state": OPTIMIZER_SLOTS[optimizer] * params * bytes_per_value,
+        "activations": batch_size * sum(sizes) * bytes_per_value,
+    }
+    out["total"] = sum(out.values())
+    return out
+
+
+# --- compute-optimal scaling ---------------------------------------------------
+
+#: Training tokens per parameter at the compute-optimal point of Hoffmann et al. (2022) (about 20).
+TOKENS_PER_PARAMETER = 20
+
+
+def compute_optimal(flops: float, *, tokens_per_parameter: float = TOKENS_PER_PARAMETER) -> tuple[float, float]:
+    """Compute-optimal ``(parameters, tokens)`` for a budget of ``flops``, with ``C = 6 N D`` and ``D = k N``.
+
+    So ``N = sqrt(C / (6 k))`` and ``D = k N``: parameters and data grow equally, as the square root
+    of compute (Hoffmann et al. 2022).
+    """
+    flops = check_float(flops, "flops", minimum=0.0, strict_minimum=True)
+    k = check_float(tokens_per_parameter, "tokens_per_parameter", minimum=0.0, strict_minimum=True)
+    n = float(np.sqrt(flops / (6 * k)))
+    return n, k * n
+
+
 # --- exercise checkers -------------------------------------------------------
 
 def check_dense_flops(answer: Any, layer_sizes: Sequence[int]) -> Feedback:
@@ -245,7 +486,7 @@ def check_dense_flops(answer: Any, layer_sizes: Sequence[int]) -> Feedback:
     hint = ""
     if isinstance(answer, (int, np.integer)) and int(answer) * 2 == expected:
         hint = "that counts multiply-adds; each is two floating-point operations (a multiply and an add)"
-    elif isinstance(answer, (int, np.integer)) and int(answer) == param_count_by_hand(list(layer_sizes)):
+    elif isinstance(answer, (int, np.integer)) and int(answer) == dense_params(list(layer_sizes)):
         hint = "that is the parameter count; FLOPs count operations: 2 per weight per example"
     return check_scalar(answer, expected=expected, name=f"forward FLOPs of {list(layer_sizes)}", exact=True,
                         hint=hint)

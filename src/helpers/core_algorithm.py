@@ -7,16 +7,15 @@ Three parts, each written to be read:
    explorer's render function :func:`explorer_figure`) and on a linear
    regression with batch, mini-batch and stochastic gradients
    (:func:`linear_regression_sgd`).
-2. **A multilayer perceptron in numpy**, in the style of Nielsen's
-   ``network.py``: :func:`init_mlp`, :func:`forward`, :func:`backward`,
-   :func:`update`, and :func:`train_mlp`, whose inner loop is exactly the three
-   steps the source article names (forward propagation, backpropagation,
-   weight update).
-3. **Verification**: :func:`numerical_gradients` (central finite
-   differences), :func:`tape_gradients` (``tf.GradientTape``),
-   :func:`keras_sgd_step` (one step of ``keras.optimizers.SGD``) and
-   :func:`train_keras` (the same architecture trained by ``fit`` on the same
-   batches).
+2. **The digits** for the from-scratch network, which lives in the shared module
+   :mod:`helpers.network` (``Network``: forward, BP1-BP4, update, train), shown whole
+   in the chapter and reused by chapter 4.
+3. **Verification** of that network: :func:`numerical_gradients` (central finite
+   differences) and :func:`epsilon_sweep` (their error against the step size),
+   :func:`tape_gradients` (``tf.GradientTape``), :func:`keras_copy` and
+   :func:`keras_sgd_step` (one step of ``keras.optimizers.SGD``), and the
+   exercise's checker :func:`check_backward`, which names the typical mistakes
+   (a missing transpose, the wrong averaging, a forgotten activation derivative).
 
 Conventions: a batch ``x`` has one example per row, shape ``(n, features)``; a
 layer's weights ``W`` have shape ``(inputs, units)`` and compute
@@ -26,7 +25,6 @@ two without transposing. Labels for the network are one-hot rows.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +35,7 @@ from matplotlib.colors import LogNorm
 
 from . import widgets
 from .exercises import Feedback, check_scalar, combine
+from .network import ACTIVATIONS, Network
 from .plotting import PALETTE
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
@@ -49,37 +48,31 @@ __all__ = [
     "lr_comparison_figure",
     "surfaces_figure",
     "explorer_figure",
+    "GD_RATES",
+    "GD_STEPS",
+    "gd_path",
+    "gd_render",
+    "gd_chart",
     "gd_explorer",
     "make_regression_data",
     "linear_regression_sgd",
     "regression_figure",
-    "ACTIVATIONS",
-    "Params",
-    "init_mlp",
-    "softmax",
-    "cross_entropy",
-    "forward",
-    "backward",
-    "update",
-    "loss_and_gradients",
-    "epoch_orders",
-    "train_mlp",
-    "predict",
-    "one_hot",
     "load_digits_split",
     "relative_error",
     "numerical_gradients",
+    "backprop_gradients",
+    "epsilon_sweep",
+    "epsilon_figure",
     "tape_gradients",
-    "keras_model",
+    "keras_copy",
     "keras_sgd_step",
-    "train_keras",
     "learning_curves_figure",
     "layer_gradient_norms",
     "gradient_norms_figure",
     "momentum_descent",
     "check_momentum",
     "check_divergence_rate",
-    "check_activation_derivative",
+    "check_backward",
 ]
 
 #: Gradient descent stops and reports divergence once the parameters' norm exceeds this.
@@ -363,16 +356,69 @@ def explorer_figure(surface: str = "valley", start_x: float = -2.8, start_y: flo
     return fig
 
 
+#: The explorer's grid: learning rates (a log scale) and numbers of steps.
+GD_RATES = (0.001, 0.01, 0.03, 0.0794, 0.1, 0.3, 1.0)
+GD_STEPS = (20, 50, 200)
+
+
+def gd_path(surface: str = "valley", learning_rate: float = 0.0794, steps: int = 50) -> Any:
+    """The explorer's numbers at one setting: the path from the surface's default start, one row per step.
+
+    Columns ``step``, ``theta1``, ``theta2``, ``gap`` (the loss above the global minimum, at least
+    1e-12 so that it can be drawn on a log scale) and ``diverged``.
+    """
+    import pandas as pd
+
+    s = _surface(surface)
+    run = gradient_descent(s.grad, s.start, learning_rate, check_int(steps, "steps", minimum=1), s.f)
+    return pd.DataFrame({"step": np.arange(len(run.path)), "theta1": run.path[:, 0], "theta2": run.path[:, 1],
+                         "gap": np.maximum(run.losses - s.min_value, 1e-12), "diverged": run.diverged})
+
+
+def gd_render(frame: Any, surface: str = "valley", learning_rate: float = 0.0794, steps: int = 50) -> plt.Figure:
+    """The matplotlib form of the explorer, from :func:`gd_path`'s table."""
+    s = _surface(surface)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.2), gridspec_kw={"width_ratios": [1.15, 1]})
+    _contour(left, s)
+    left.plot(frame["theta1"], frame["theta2"], "-o", color=PALETTE[3], ms=2.5, lw=1.0)
+    left.plot(frame["theta1"].iloc[0], frame["theta2"].iloc[0], marker="s", color="black", ms=6, ls="none")
+    left.set_title(s.title, fontsize=10)
+    right.semilogy(frame["step"], frame["gap"], color=PALETTE[0], marker="o", ms=2)
+    right.set_xlabel("step")
+    right.set_ylabel("f(θ) − f(θ*)  (log scale)")
+    last = frame.iloc[-1]
+    if bool(last["diverged"]):
+        right.set_title(f"diverged after {int(last['step'])} steps (‖θ‖ > {DIVERGENCE_NORM:.0e})", color=PALETTE[3])
+    else:
+        right.set_title(f"after {int(last['step'])} steps: θ = ({last['theta1']:.3f}, {last['theta2']:.3f})")
+    fig.suptitle(f"Gradient descent, η = {learning_rate:.3g}, start ({s.start[0]:.2f}, {s.start[1]:.2f})")
+    fig.tight_layout()
+    return fig
+
+
+def gd_chart(base: Any) -> Any:
+    """The web form of the explorer: the path in parameter space and the loss gap per step."""
+    import altair as alt
+
+    if not isinstance(base, alt.Chart):
+        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    path = base.mark_line(point=True, color=PALETTE[3]).encode(
+        x=alt.X("theta1:Q", title="parameter θ₁"), y=alt.Y("theta2:Q", title="parameter θ₂"), order="step:Q")
+    loss = base.mark_line(point=True, color=PALETTE[0]).encode(
+        x=alt.X("step:Q", title="step"), y=alt.Y("gap:Q", title="f(θ) − f(θ*)", scale=alt.Scale(type="log")))
+    return alt.hconcat(path.properties(width=300, height=260), loss.properties(width=300, height=260))
+
+
 def gd_explorer() -> widgets.Explorer:
-    """Surface, starting point, learning rate and steps → the path and its loss curve."""
-    controls = {
-        "surface": widgets.dropdown("surface", list(SURFACES), "valley"),
-        "start_x": widgets.slider("start θ₁", -2.8, -3.0, 3.0, 0.1),
-        "start_y": widgets.slider("start θ₂", 1.5, -2.0, 3.0, 0.1),
-        "learning_rate": widgets.log_slider("learning rate η", 0.0794, 1e-4, 1.0),
-        "steps": widgets.int_slider("steps", 50, 1, 500),
-    }
-    return widgets.Explorer(explorer_figure, controls, title="Gradient-descent explorer")
+    """Surface, learning rate and number of steps → the path and its loss curve (from each surface's start)."""
+    return widgets.Explorer(
+        controls={"surface": widgets.Choice(list(SURFACES), "valley", label="surface"),
+                  "learning_rate": widgets.Steps(list(GD_RATES), 0.0794, label="learning rate η"),
+                  "steps": widgets.Steps(list(GD_STEPS), 50, label="steps")},
+        compute=gd_path, render=gd_render, chart=gd_chart, title="Gradient-descent explorer",
+        description="Gradient descent on one of four surfaces from its default start: the path on the contour "
+                    "plot and the loss above the minimum per step; the controls pick the surface, the learning "
+                    "rate and the number of steps.")
 
 
 # =============================================================================
@@ -464,229 +510,33 @@ def regression_figure(x: Any, y: Any, runs: dict[str, dict[str, np.ndarray]]) ->
 
 
 # =============================================================================
-# 2. A multilayer perceptron in numpy
+# 2. The from-scratch network (helpers.network) and the digits
 # =============================================================================
-
-#: A network's parameters: one ``(W, b)`` pair per layer, ``W`` of shape (inputs, units).
-Params = list[tuple[np.ndarray, np.ndarray]]
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))          # = 1/(1+e^-z), without overflow
+# The network itself is helpers.network.Network, shared with chapter 4: the chapter shows its
+# source whole. This module only adds the data and the tools that verify it.
 
 
-#: Hidden-layer activations: name -> (function, its derivative), both of the pre-activation z.
-ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]] = {
-    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(z.dtype)),
-    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
-    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-}
-
-
-def init_mlp(sizes: Sequence[int], *, seed: int = 0, activation: str = "relu") -> Params:
-    """Random weights for layer widths ``sizes`` (inputs first, classes last); zero biases.
-
-    Weights are normal with standard deviation √(2/inputs) for ReLU (He et al.
-    2015) and √(1/inputs) otherwise, so signals neither explode nor vanish at
-    the start.
-    """
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
-    sizes = [check_int(s, "sizes", minimum=1) for s in sizes]
-    if len(sizes) < 2:
-        raise ValueError("sizes needs at least an input and an output width")
-    check_choice(activation, "activation", ACTIVATIONS)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    gain = 2.0 if activation == "relu" else 1.0
-    return [(rng.normal(0.0, np.sqrt(gain / n_in), size=(n_in, n_out)), np.zeros(n_out))
-            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-
-
-def softmax(z: Any) -> np.ndarray:
-    """Row-wise softmax: exponentiate and normalize (shifted by the row max, for stability)."""
-    z = as_array(z, "z", ndim=2)
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def cross_entropy(probabilities: Any, y: Any) -> float:
-    """Mean categorical cross-entropy −Σ y·log p of one-hot ``y`` under ``probabilities``."""
-    p = as_array(probabilities, "probabilities", ndim=2)
-    y = as_array(y, "y", ndim=2)
-    if p.shape != y.shape:
-        raise ValueError(f"probabilities and y must have the same shape, got {p.shape} and {y.shape}")
-    return float(-np.sum(y * np.log(np.clip(p, 1e-300, 1.0))) / len(y))
-
-
-def _check_params(params: Any) -> Params:
-    if not isinstance(params, (list, tuple)) or not params:
-        raise TypeError("params must be a non-empty list of (W, b) pairs, as init_mlp returns")
-    for k, layer in enumerate(params):
-        if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
-            raise TypeError(f"params[{k}] must be a (W, b) pair")
-        W, b = layer
-        if np.ndim(W) != 2 or np.ndim(b) != 1 or np.shape(W)[1] != np.shape(b)[0]:
-            raise ValueError(f"params[{k}]: W must be (inputs, units) and b (units,), "
-                             f"got {np.shape(W)} and {np.shape(b)}")
-        if k and np.shape(W)[0] != np.shape(params[k - 1][0])[1]:
-            raise ValueError(f"params[{k}] takes {np.shape(W)[0]} inputs but layer {k - 1} "
-                             f"has {np.shape(params[k - 1][0])[1]} units")
-    return list(params)
-
-
-def forward(params: Params, x: Any, activation: str = "relu") -> tuple[np.ndarray, list]:
-    """Forward propagation: ``a ← act(a @ W + b)`` layer by layer, softmax at the end.
-
-    Returns the class probabilities and a *cache* of each layer's input ``a``
-    and pre-activation ``z``: the values the backward pass needs.
-    """
-    params = _check_params(params)
-    act = ACTIVATIONS[check_choice(activation, "activation", ACTIVATIONS)][0]
-    a = as_array(x, "x", ndim=2)
-    if a.shape[1] != params[0][0].shape[0]:
-        raise ValueError(f"x has {a.shape[1]} features but the network expects {params[0][0].shape[0]}")
-    cache = []
-    for k, (W, b) in enumerate(params):
-        z = a @ W + b
-        cache.append((a, z))
-        a = act(z) if k < len(params) - 1 else softmax(z)
-    return a, cache
-
-
-def backward(params: Params, cache: list, probabilities: np.ndarray, y: Any,
-             activation: str = "relu") -> Params:
-    """Backpropagation: the gradient of the mean cross-entropy for every ``(W, b)``.
-
-    Start from δ = ∂loss/∂z of the output layer, which for softmax with
-    cross-entropy is (p − y)/n. For each layer, from the last to the first:
-    ``dW = aᵀ δ`` and ``db = Σ δ`` over the batch; then pass δ back through
-    the weights and the activation's derivative: ``δ ← (δ Wᵀ) ⊙ act′(z)``.
-    """
-    params = _check_params(params)
-    dact = ACTIVATIONS[check_choice(activation, "activation", ACTIVATIONS)][1]
-    y = as_array(y, "y", ndim=2)
-    if y.shape != np.shape(probabilities):
-        raise ValueError(f"y must have shape {np.shape(probabilities)} (one-hot rows), got {y.shape}")
-    delta = (probabilities - y) / len(y)
-    grads: Params = []
-    for k in range(len(params) - 1, -1, -1):
-        a, _ = cache[k]
-        grads.append((a.T @ delta, delta.sum(axis=0)))
-        if k > 0:
-            delta = (delta @ params[k][0].T) * dact(cache[k - 1][1])
-    return grads[::-1]
-
-
-def update(params: Params, grads: Params, learning_rate: float) -> Params:
-    """Weight update, plain SGD: every parameter moves by −η times its gradient."""
-    params = _check_params(params)
-    learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
-    if len(grads) != len(params):
-        raise ValueError(f"grads has {len(grads)} layers, params {len(params)}")
-    return [(W - learning_rate * dW, b - learning_rate * db) for (W, b), (dW, db) in zip(params, grads)]
-
-
-def loss_and_gradients(params: Params, x: Any, y: Any, activation: str = "relu") -> tuple[float, Params]:
-    """Forward then backward on one batch: ``(loss, grads)``."""
-    probabilities, cache = forward(params, x, activation)
-    return cross_entropy(probabilities, y), backward(params, cache, probabilities, y, activation)
-
-
-def epoch_orders(n: int, epochs: int, seed: int = 0) -> list[np.ndarray]:
-    """One random permutation of ``range(n)`` per epoch, from one seed.
-
-    :func:`train_mlp` and :func:`train_keras` both take their batches from
-    these, so the two see exactly the same examples in the same order.
-    """
-    n = check_int(n, "n", minimum=1)
-    epochs = check_int(epochs, "epochs", minimum=1)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    return [rng.permutation(n) for _ in range(epochs)]
-
-
-def one_hot(labels: Any, num_classes: int = 10) -> np.ndarray:
-    """Integer labels → one-hot rows (float64)."""
-    labels = as_array(labels, "labels", ndim=1, dtype=None)
-    num_classes = check_int(num_classes, "num_classes", minimum=1)
-    if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"labels must lie in 0..{num_classes - 1}")
-    return np.eye(num_classes)[labels]
-
-
-def predict(params: Params, x: Any, activation: str = "relu") -> np.ndarray:
-    """The most probable class for each row of ``x``."""
-    return forward(params, x, activation)[0].argmax(axis=1)
-
-
-def train_mlp(params: Params, x: Any, y: Any, *, epochs: int = 10, batch_size: int = 32,
-              learning_rate: float = 0.1, activation: str = "relu", seed: int = 0,
-              validation_data: tuple[Any, Any] | None = None,
-              epoch_seconds: list[float] | None = None) -> tuple[Params, dict[str, list[float]]]:
-    """Mini-batch SGD, the source article's three steps per batch.
-
-    For every batch: (1) forward propagation, (2) backpropagation, (3) weight
-    update. The history records, per epoch, what Keras's ``fit`` reports: the
-    mean of the batch losses and accuracies during the epoch, and the loss and
-    accuracy on ``validation_data`` at the end of it. If ``epoch_seconds`` is a
-    list, the training time of each epoch (validation excluded) is appended to it.
-    """
-    x = as_array(x, "x", ndim=2)
-    y = as_array(y, "y", ndim=2)
-    check_same_length(x, y, "x", "y")
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    history: dict[str, list[float]] = {"loss": [], "accuracy": []}
-    for order in epoch_orders(len(x), epochs, seed):
-        start = time.perf_counter()
-        losses, hits = [], 0
-        with _one_blas_thread():
-            for i in range(0, len(x), batch_size):
-                xb, yb = x[order[i:i + batch_size]], y[order[i:i + batch_size]]
-                probabilities, cache = forward(params, xb, activation)              # 1. forward
-                grads = backward(params, cache, probabilities, yb, activation)      # 2. backward
-                params = update(params, grads, learning_rate)                       # 3. update
-                losses.append(cross_entropy(probabilities, yb) * len(xb))
-                hits += int((probabilities.argmax(1) == yb.argmax(1)).sum())
-        history["loss"].append(sum(losses) / len(x))
-        history["accuracy"].append(hits / len(x))
-        if epoch_seconds is not None:
-            epoch_seconds.append(time.perf_counter() - start)
-        if validation_data is not None:
-            xv, yv = validation_data
-            pv = forward(params, xv, activation)[0]
-            history.setdefault("val_loss", []).append(cross_entropy(pv, yv))
-            history.setdefault("val_accuracy", []).append(float(np.mean(pv.argmax(1) == np.argmax(yv, 1))))
-    return params, history
-
-
-def _one_blas_thread() -> Any:
-    """Run numpy's matrix products on one thread.
-
-    A mini-batch's products are too small to share between cores: on a busy
-    machine, OpenBLAS's threads spend more time waiting for each other than
-    computing (measured: 25× slower per epoch on two shared cores).
-    """
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
-
-
-def load_digits_split(test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, ...]:
+def load_digits_split(val_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, ...]:
     """scikit-learn's 1,797 8×8 digits, pixels scaled to [0, 1], stratified split.
 
-    Returns ``x_train, labels_train, x_test, labels_test`` (labels are integers).
+    Returns ``x_train, labels_train, x_val, labels_val`` (labels are integers).
     """
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    test_fraction = check_float(test_fraction, "test_fraction", minimum=0.0, maximum=0.9, strict_minimum=True)
+    val_fraction = check_float(val_fraction, "val_fraction", minimum=0.0, maximum=0.9, strict_minimum=True)
     digits = load_digits()
     x = digits.data / 16.0
-    x_tr, x_te, l_tr, l_te = train_test_split(x, digits.target, test_size=test_fraction,
+    x_tr, x_va, l_tr, l_va = train_test_split(x, digits.target, test_size=val_fraction,
                                               stratify=digits.target,
                                               random_state=check_int(seed, "seed", minimum=0))
-    return x_tr, l_tr, x_te, l_te
+    return x_tr, l_tr, x_va, l_va
+
+
+def _check_network(net: Any) -> Network:
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a helpers.network.Network, got {type(net).__name__}")
+    return net
 
 
 # =============================================================================
@@ -694,7 +544,7 @@ def load_digits_split(test_fraction: float = 0.25, seed: int = 0) -> tuple[np.nd
 # =============================================================================
 
 def relative_error(a: Any, b: Any) -> float:
-    """‖a − b‖ / (‖a‖ + ‖b‖) over all entries; ``a`` and ``b`` may be lists of (W, b) pairs."""
+    """‖a − b‖ / (‖a‖ + ‖b‖) over all entries; ``a`` and ``b`` may be lists of arrays."""
     fa, fb = _flatten(a, "a"), _flatten(b, "b")
     if fa.shape != fb.shape:
         raise ValueError(f"a and b hold different numbers of values: {fa.size} and {fb.size}")
@@ -703,175 +553,168 @@ def relative_error(a: Any, b: Any) -> float:
 
 
 def _flatten(value: Any, name: str) -> np.ndarray:
-    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
-        return np.concatenate([np.ravel(as_array(p, name)) for layer in value for p in layer])
+    if isinstance(value, (list, tuple)) and value and not np.isscalar(value[0]):
+        try:
+            return np.concatenate([_flatten(v, name) for v in value])
+        except TypeError:
+            raise TypeError(f"{name} must be an array or a list of arrays") from None
     return np.ravel(as_array(value, name))
 
 
-def numerical_gradients(params: Params, x: Any, y: Any, activation: str = "relu",
-                        eps: float = 1e-6) -> Params:
-    """Central finite differences (L(θ+ε) − L(θ−ε)) / 2ε, one parameter at a time.
+def numerical_gradients(net: Network, X: Any, Y: Any, eps: float = 1e-6) -> list[np.ndarray]:
+    """Central finite differences (L(θ+ε) − L(θ−ε)) / 2ε for every parameter, in ``net.params`` order.
 
-    Slow (two forward passes per parameter) but obviously right: the
-    reference that backpropagation must match.
+    Slow (two forward passes per parameter) but independent of the chain rule: the reference
+    that backpropagation must match. ``net`` is restored exactly afterwards.
     """
-    params = _check_params(params)
+    net = _check_network(net)
     eps = check_float(eps, "eps", minimum=0.0, strict_minimum=True)
-    x = as_array(x, "x", ndim=2)
-    y = as_array(y, "y", ndim=2)
-
-    def loss(p: Params) -> float:
-        return cross_entropy(forward(p, x, activation)[0], y)
-
-    work = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in params]
+    X, Y = as_array(X, "X", ndim=2), as_array(Y, "Y", ndim=2)
     grads = []
-    with _one_blas_thread():
-        for W, b in work:
-            layer_grads = []
-            for array in (W, b):
-                g = np.zeros_like(array)
-                for index in np.ndindex(array.shape):
-                    saved = array[index]
-                    array[index] = saved + eps
-                    up = loss(work)
-                    array[index] = saved - eps
-                    down = loss(work)
-                    array[index] = saved
-                    g[index] = (up - down) / (2 * eps)
-                layer_grads.append(g)
-            grads.append((layer_grads[0], layer_grads[1]))
+    for P in net.params:                  # the arrays themselves: nudging them changes the network
+        G = np.zeros_like(P)
+        for index in np.ndindex(P.shape):
+            saved = P[index]
+            P[index] = saved + eps
+            up = net.loss(X, Y)
+            P[index] = saved - eps
+            down = net.loss(X, Y)
+            P[index] = saved
+            G[index] = (up - down) / (2 * eps)
+        grads.append(G)
     return grads
 
 
-_TF_ACTIVATIONS = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh"}
+def backprop_gradients(net: Network, X: Any, Y: Any) -> list[np.ndarray]:
+    """``net.backward`` in the order of ``net.params`` (every ``dW``, then every ``db``)."""
+    dW, db, _ = _check_network(net).backward(X, Y)
+    return [*dW, *db]
 
 
-def tape_gradients(params: Params, x: Any, y: Any, activation: str = "relu") -> Params:
-    """The same gradients computed by TensorFlow's automatic differentiation, in float64."""
+def epsilon_sweep(net: Network, X: Any, Y: Any, epsilons: Sequence[float]) -> np.ndarray:
+    """Relative error between backprop and central differences, for each ε in ``epsilons``."""
+    eps = as_array(epsilons, "epsilons", ndim=1)
+    if eps.size < 3 or np.any(eps <= 0):
+        raise ValueError("epsilons must hold at least three positive step sizes")
+    exact = backprop_gradients(net, X, Y)
+    return np.array([relative_error(exact, numerical_gradients(net, X, Y, float(e))) for e in eps])
+
+
+def epsilon_figure(epsilons: Any, errors: Any, *, title: str = "Finite differences: error against step size ε"
+                   ) -> plt.Figure:
+    """The V of the finite-difference error: truncation (∝ ε²) on the right, round-off (∝ 1/ε) on the left."""
+    eps = as_array(epsilons, "epsilons", ndim=1)
+    err = as_array(errors, "errors", ndim=1, shape=eps.shape)
+    fig, ax = plt.subplots(figsize=(6.8, 3.9))
+    ax.loglog(eps, err, marker="o", color=PALETTE[0], label="backprop vs central differences")
+    k = int(np.argmin(err))
+    right, left = eps >= eps[k], eps <= eps[k]
+    ax.loglog(eps[right], err[k] * (eps[right] / eps[k]) ** 2, ls="--", color=PALETTE[1],
+              label="truncation ∝ ε²")
+    ax.loglog(eps[left], err[k] * eps[k] / eps[left], ls=":", color=PALETTE[2], label="round-off ∝ 1/ε")
+    ax.axvline(eps[k], color="0.6", lw=0.8)
+    ax.set_xlabel("step size ε")
+    ax.set_ylabel("relative error (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def tape_gradients(net: Network, X: Any, Y: Any) -> list[np.ndarray]:
+    """The same gradients from TensorFlow's automatic differentiation, in float64, in ``net.params`` order."""
     import tensorflow as tf
 
-    params = _check_params(params)
-    check_choice(activation, "activation", ACTIVATIONS)
-    act = getattr(tf.nn, _TF_ACTIVATIONS[activation])
-    variables = [(tf.Variable(np.asarray(W, dtype=np.float64)), tf.Variable(np.asarray(b, dtype=np.float64)))
-                 for W, b in params]
-    a = tf.constant(as_array(x, "x", ndim=2), dtype=tf.float64)
-    y = tf.constant(as_array(y, "y", ndim=2), dtype=tf.float64)
+    net = _check_network(net)
+    if net.loss_name != "cross_entropy":
+        raise ValueError("tape_gradients reproduces the cross-entropy loss only")
+    act = {"relu": tf.nn.relu, "sigmoid": tf.sigmoid, "tanh": tf.tanh, "linear": tf.identity}[net.activation]
+    Ws = [tf.Variable(W) for W in net.W]
+    bs = [tf.Variable(b) for b in net.b]
+    A = tf.constant(as_array(X, "X", ndim=2), dtype=tf.float64)
+    Y = tf.constant(as_array(Y, "Y", ndim=2), dtype=tf.float64)
     with tf.GradientTape() as tape:
-        for k, (W, b) in enumerate(variables):
-            z = a @ W + b
-            a = act(z) if k < len(variables) - 1 else z
-        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=a))
-    flat = tape.gradient(loss, [v for pair in variables for v in pair])
-    return [(flat[2 * k].numpy(), flat[2 * k + 1].numpy()) for k in range(len(variables))]
+        for k, (W, b) in enumerate(zip(Ws, bs)):
+            Z = A @ W + b
+            A = act(Z) if k < len(Ws) - 1 else Z
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=Y, logits=A))
+    return [g.numpy() for g in tape.gradient(loss, [*Ws, *bs])]
 
 
-def keras_model(params: Params, activation: str = "relu", *, dtype: str = "float64") -> Any:
-    """A Keras ``Sequential`` of ``Dense`` layers holding exactly ``params``."""
+def keras_copy(net: Network, *, dtype: str = "float32") -> Any:
+    """A Keras ``Sequential`` of ``Dense`` layers with the architecture and the weights of ``net``."""
     import keras
 
-    params = _check_params(params)
-    check_choice(activation, "activation", ACTIVATIONS)
+    net = _check_network(net)
     check_choice(dtype, "dtype", ("float32", "float64"))
-    layers: list[Any] = [keras.Input(shape=(params[0][0].shape[0],), dtype=dtype)]
-    for k, (W, _) in enumerate(params):
-        act = activation if k < len(params) - 1 else "softmax"
-        layers.append(keras.layers.Dense(W.shape[1], activation=act, dtype=dtype))
+    layers = [keras.Input(shape=(net.sizes[0],), dtype=dtype)]
+    for k, units in enumerate(net.sizes[1:]):
+        last = k == len(net.W) - 1
+        layers.append(keras.layers.Dense(units, activation="softmax" if last else net.activation, dtype=dtype))
     model = keras.Sequential(layers)
-    model.set_weights([np.asarray(p, dtype=dtype) for layer in params for p in layer])
+    model.set_weights([p.astype(dtype) for pair in zip(net.W, net.b) for p in pair])
     return model
 
 
-def keras_sgd_step(params: Params, x: Any, y: Any, learning_rate: float,
-                   activation: str = "relu") -> Params:
-    """One ``train_on_batch`` step of ``keras.optimizers.SGD`` from ``params``; the new weights."""
-    import keras
+def keras_sgd_step(net: Network, X: Any, Y: Any, learning_rate: float) -> list[np.ndarray]:
+    """One ``train_on_batch`` step of ``keras.optimizers.SGD`` from ``net``'s weights, in float64.
 
-    learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
-    model = keras_model(params, activation)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
-                  loss="categorical_crossentropy")
-    model.train_on_batch(as_array(x, "x", ndim=2), as_array(y, "y", ndim=2))
-    w = model.get_weights()
-    return [(w[2 * k], w[2 * k + 1]) for k in range(len(params))]
-
-
-def train_keras(params: Params, x: Any, y: Any, *, epochs: int = 10, batch_size: int = 32,
-                learning_rate: float = 0.1, activation: str = "relu", seed: int = 0,
-                validation_data: tuple[Any, Any] | None = None,
-                dtype: str = "float32") -> tuple[Any, dict[str, list[float]], list[float]]:
-    """The same network, initial weights and batches as :func:`train_mlp`, trained by Keras ``fit``.
-
-    Each epoch calls ``fit(..., epochs=1, shuffle=False)`` on the data in the
-    order :func:`epoch_orders` gives, so numpy and Keras see identical
-    batches. Returns ``(model, history, seconds_per_epoch)``.
+    Returns the new weights in ``net.params`` order; ``net`` itself is not changed.
     """
     import keras
 
-    x = as_array(x, "x", ndim=2)
-    y = as_array(y, "y", ndim=2)
-    check_same_length(x, y, "x", "y")
-    model = keras_model(params, activation, dtype=dtype)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=check_float(learning_rate, "learning_rate")),
-                  loss="categorical_crossentropy", metrics=["accuracy"])
-    history: dict[str, list[float]] = {}
-    seconds: list[float] = []
-    x, y = x.astype(dtype), y.astype(dtype)
-    val = None if validation_data is None else tuple(np.asarray(v, dtype=dtype) for v in validation_data)
-    for order in epoch_orders(len(x), epochs, seed):
-        start = time.perf_counter()
-        h = model.fit(x[order], y[order], batch_size=check_int(batch_size, "batch_size", minimum=1),
-                      epochs=1, shuffle=False, verbose=0, validation_data=val)
-        seconds.append(time.perf_counter() - start)
-        for key, values in h.history.items():
-            if key in ("loss", "accuracy", "val_loss", "val_accuracy"):
-                history.setdefault(key, []).append(float(values[-1]))
-    return model, history, seconds
+    learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
+    model = keras_copy(net, dtype="float64")
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="categorical_crossentropy")
+    model.train_on_batch(as_array(X, "X", ndim=2), as_array(Y, "Y", ndim=2))
+    w = model.get_weights()
+    return [*w[0::2], *w[1::2]]
 
 
 def learning_curves_figure(histories: dict[str, dict[str, list[float]]], *,
-                           title: str = "numpy MLP and Keras, same architecture") -> plt.Figure:
-    """Loss and accuracy per epoch for several runs (solid: training, dashed: test)."""
+                           title: str = "numpy network and Keras, same architecture") -> plt.Figure:
+    """Loss per epoch (solid: training, dashed: validation) and validation accuracy, for several runs."""
     if not isinstance(histories, dict) or not histories:
         raise TypeError("histories must be a non-empty dict {label: history dict}")
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 3.8))
     markers = "os^d"
     for k, (label, h) in enumerate(histories.items()):
-        if "loss" not in h or "accuracy" not in h:
-            raise ValueError(f"history {label!r} needs 'loss' and 'accuracy'")
-        for ax, metric in zip(axes, ("loss", "accuracy")):
-            epochs = np.arange(1, len(h[metric]) + 1)
-            style = {"lw": 4.0, "ms": 8, "alpha": 0.45} if k == 0 else {"lw": 1.2, "ms": 4}  # overlaps stay visible
-            ax.plot(epochs, h[metric], marker=markers[k % 4], color=PALETTE[k], label=f"{label}, training", **style)
-            if f"val_{metric}" in h:
-                ax.plot(epochs, h[f"val_{metric}"], ls="--", marker=markers[k % 4], mfc="none",
-                        color=PALETTE[k], label=f"{label}, test", **style)
-    for ax, metric in zip(axes, ("loss", "accuracy")):
+        missing = {"loss", "val_loss", "val_accuracy"} - set(h)
+        if missing:
+            raise ValueError(f"history {label!r} needs {sorted(missing)}")
+        style = {"lw": 4.0, "ms": 8, "alpha": 0.45} if k == 0 else {"lw": 1.2, "ms": 4}  # overlaps stay visible
+        epochs = np.arange(1, len(h["loss"]) + 1)
+        axes[0].plot(epochs, h["loss"], marker=markers[k % 4], color=PALETTE[k], label=f"{label}, training", **style)
+        axes[0].plot(epochs, h["val_loss"], ls="--", marker=markers[k % 4], mfc="none", color=PALETTE[k],
+                     label=f"{label}, validation", **style)
+        axes[1].plot(epochs, h["val_accuracy"], ls="--", marker=markers[k % 4], mfc="none", color=PALETTE[k],
+                     label=f"{label}, validation", **style)
+    for ax, ylabel, name in zip(axes, ("cross-entropy loss", "accuracy"), ("Loss", "Validation accuracy")):
         ax.set_xlabel("epoch")
-        ax.set_ylabel(metric if metric == "accuracy" else "cross-entropy loss")
-        ax.set_title(f"{metric.capitalize()} per epoch")
+        ax.set_ylabel(ylabel)
+        ax.set_title(f"{name} per epoch")
         ax.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 
-def layer_gradient_norms(x: Any, y: Any, *, depth: int = 8, width: int = 32, activation: str = "sigmoid",
+def layer_gradient_norms(X: Any, Y: Any, *, depth: int = 8, width: int = 32, activation: str = "sigmoid",
                          weight_scale: float = 1.0, seed: int = 0) -> np.ndarray:
-    """‖∂loss/∂W‖ for each layer (first to last) of a freshly initialized deep network.
+    """‖∂loss/∂W‖ for each layer (first to last) of a freshly initialized deep :class:`Network`.
 
-    ``weight_scale`` multiplies the hidden layers' initial weights (those of
-    :func:`init_mlp`); values above 1 show gradients exploding instead of vanishing.
+    ``weight_scale`` multiplies the hidden-to-hidden initial weights; values above 1 show
+    gradients exploding instead of vanishing.
     """
-    x = as_array(x, "x", ndim=2)
-    y = as_array(y, "y", ndim=2)
+    X, Y = as_array(X, "X", ndim=2), as_array(Y, "Y", ndim=2)
     depth = check_int(depth, "depth", minimum=1)
     width = check_int(width, "width", minimum=1)
     weight_scale = check_float(weight_scale, "weight_scale", minimum=0.0, strict_minimum=True)
-    params = init_mlp([x.shape[1]] + [width] * depth + [y.shape[1]], seed=seed, activation=activation)
-    params = [(W * weight_scale if 0 < k < depth else W, b) for k, (W, b) in enumerate(params)]
-    _, grads = loss_and_gradients(params, x, y, activation)
-    return np.array([np.linalg.norm(dW) for dW, _ in grads])
+    init = "he" if activation == "relu" else "lecun"
+    net = Network([X.shape[1]] + [width] * depth + [Y.shape[1]], activation=activation, init=init, seed=seed)
+    net.W = [W * weight_scale if 0 < k < depth else W for k, W in enumerate(net.W)]
+    dW, _, _ = net.backward(X, Y)
+    return np.array([np.linalg.norm(g) for g in dW])
 
 
 def gradient_norms_figure(norms: dict[str, np.ndarray]) -> plt.Figure:
@@ -943,25 +786,83 @@ def check_divergence_rate(answer: Any, curvature: float) -> Feedback:
                         rtol=1e-3, hint=hint)
 
 
-def check_activation_derivative(function: Callable[[np.ndarray], np.ndarray],
-                                derivative: Callable[[np.ndarray], np.ndarray]) -> Feedback:
-    """Compare ``derivative`` with central differences of ``function`` on [−4, 4] (0 excluded)."""
-    if not callable(function) or not callable(derivative):
-        return Feedback(False, ["pass two functions: the activation and its derivative"])
-    z = np.linspace(-4, 4, 81)
-    z = z[np.abs(z) > 1e-3]
-    eps = 1e-6
-    try:
-        numeric = (np.asarray(function(z + eps), dtype=float) - np.asarray(function(z - eps), dtype=float)) / (2 * eps)
-        got = np.asarray(derivative(z), dtype=float)
-    except Exception as exc:
-        return Feedback(False, [f"calling your functions raised {type(exc).__name__}: {exc}"])
-    if got.shape != z.shape:
-        return Feedback(False, [f"the derivative returned shape {got.shape} for an input of shape {z.shape}: "
-                                "it must work element-wise"])
-    bad = ~np.isclose(got, numeric, rtol=1e-4, atol=1e-6)
-    if bad.any():
-        i = int(np.argmax(np.abs(got - numeric)))
-        return Feedback(False, [f"{int(bad.sum())} of {z.size} points disagree with finite differences; "
-                                f"worst at z = {z[i]:.2f}: yours {got[i]:.4g}, numerical {numeric[i]:.4g}"])
-    return Feedback(True, [f"matches central differences at {z.size} points in [−4, 4]"])
+def _reference_backward(net: Network, X: np.ndarray, Y: np.ndarray, *, transpose: bool = True,
+                        scale: float = 1.0, derivative: bool = True) -> list[np.ndarray]:
+    """BP1-BP4 for cross-entropy, with the typical mistakes switchable (for the checker's diagnoses)."""
+    P, As, Zs = net.forward(X)
+    D = (P - Y) / len(X) * scale
+    fprime = ACTIVATIONS[net.activation][1]
+    dW, db = [None] * len(net.W), [None] * len(net.W)
+    for l in range(len(net.W) - 1, -1, -1):
+        dW[l] = As[l].T @ D
+        db[l] = D.sum(axis=0)
+        if l > 0:
+            D = D @ (net.W[l].T if transpose else net.W[l])
+            if derivative:
+                D = D * fprime(Zs[l - 1])
+    return [*dW, *db]
+
+
+def check_backward(fn: Callable[..., Any]) -> Feedback:
+    """Check a learner's ``backward(net, X, Y) -> (dW, db)`` for a :class:`~helpers.network.Network`.
+
+    It must return the gradients of the mean cross-entropy: one ``dW[l]`` of ``W[l]``'s shape and one
+    ``db[l]`` of ``b[l]``'s shape per layer. Tested on a network with square hidden layers (where a
+    missing transpose still fits the shapes) and on one without.
+    """
+    if not callable(fn):
+        return Feedback(False, [f"pass your function itself, got {type(fn).__name__}"])
+    rng = np.random.default_rng(7)
+    cases = [Network([3, 3, 3, 3], activation="tanh", init="glorot", seed=3),
+             Network([5, 6, 3], activation="relu", seed=4)]
+    for net in cases:
+        X = rng.normal(size=(6, net.sizes[0]))
+        Y = np.eye(net.sizes[-1])[rng.integers(0, net.sizes[-1], size=6)]
+        before = [p.copy() for p in net.params]
+        try:
+            out = fn(net, X.copy(), Y.copy())
+        except Exception as exc:  # the learner's code: report, do not crash
+            hint = " (check the transposes: dW = A.T @ D and D_prev = D @ W.T)" if "shape" in str(exc) or \
+                "mismatch" in str(exc) or "align" in str(exc) else ""
+            return Feedback(False, [f"your function raised {type(exc).__name__}: {exc}{hint}"])
+        if not all(np.array_equal(a, b) for a, b in zip(before, net.params)):
+            return Feedback(False, ["your function changed the network's weights: backward only computes gradients"])
+        if not (isinstance(out, (tuple, list)) and len(out) in (2, 3)):
+            return Feedback(False, [f"return (dW, db): two lists with one array per layer, got {type(out).__name__}"])
+        dW, db = out[0], out[1]
+        layers = len(net.W)
+        if not all(isinstance(g, (list, tuple)) and len(g) == layers for g in (dW, db)):
+            return Feedback(False, [f"dW and db must be lists with one array per layer ({layers} layers)"])
+        got = []
+        for name, grads, params in (("dW", dW, net.W), ("db", db, net.b)):
+            for l, (g, p) in enumerate(zip(grads, params)):
+                try:
+                    g = np.asarray(g, dtype=float)
+                except (TypeError, ValueError):
+                    return Feedback(False, [f"{name}[{l}] is not an array of numbers"])
+                if g.shape != p.shape:
+                    return Feedback(False, [f"{name}[{l}] has shape {g.shape}, the parameter has {p.shape}"
+                                            + (" (did you sum D over the batch? db = D.sum(axis=0))" if name == "db"
+                                               else " (dW = A.T @ D, A the layer's input)")])
+                if not np.all(np.isfinite(g)):
+                    return Feedback(False, [f"{name}[{l}] contains NaN or infinite values"])
+                got.append(g)
+        want = _reference_backward(net, X, Y)
+        if relative_error(got, want) < 1e-7:
+            continue
+        diagnoses = [
+            (dict(scale=len(X)), "your gradients are n times too large: average over the batch, D = (P − Y) / n"),
+            (dict(scale=1 / len(X)), "your gradients are n times too small: divide by n once, in BP1 only"),
+            (dict(scale=1 / net.sizes[-1]), "you averaged over the classes as well: divide by n, the batch size, only"),
+            (dict(transpose=False), "the error is passed back through W instead of W.T: D_prev = (D @ W.T) * f'(Z)"),
+            (dict(derivative=False), "you forgot the activation's derivative in BP2: D_prev = (D @ W.T) * f'(Z_prev)"),
+        ]
+        for kwargs, message in diagnoses:
+            if relative_error(got, _reference_backward(net, X, Y, **kwargs)) < 1e-7:
+                return Feedback(False, [message])
+        errors = [relative_error(g, w) for g, w in zip(got, want)]
+        worst = int(np.argmax(errors))
+        name = f"dW[{worst}]" if worst < layers else f"db[{worst - layers}]"
+        return Feedback(False, [f"{name} is wrong (relative error {errors[worst]:.1e}); the layers after it in the "
+                                "backward order are the first place to look"])
+    return Feedback(True, ["BP1-BP4 agree with the reference on both test networks (relative error below 1e-7)"])

@@ -39,10 +39,15 @@ import numpy as np
 from . import widgets
 from .exercises import Feedback, check_array, check_scalar, combine
 from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION, accuracy as model_accuracy, fit as fit_model
 from .validation import as_array, check_choice, check_float, check_int
 
 __all__ = [
+    "make_rings",
+    "build_rings_model",
+    "train_rings",
+    "layer_responses",
+    "radial_score",
+    "unit_responses_figure",
     "ACTIVATIONS",
     "DATASETS",
     "activate",
@@ -58,8 +63,6 @@ __all__ = [
     "xor_by_hand",
     "MLP",
     "train_mlp",
-    "keras_dense",
-    "train_digit_features",
     "neuron_diagram",
     "activation_figure",
     "plot_decision_boundary",
@@ -421,50 +424,137 @@ def train_mlp(x: Any, y: Any, *, hidden: Sequence[int] | int = (8,), activation:
     return model
 
 
-def keras_dense(W: Any, b: Any, activation: str = "linear") -> Any:
-    """A built ``keras.layers.Dense`` layer holding the weights ``W`` ``(n_out, n_in)`` and ``b``.
+# --------------------------------------------------------------------------- depth: nested rings
 
-    Keras keeps the transpose of ``W`` (its ``kernel`` has shape ``(n_in, n_out)``);
-    this function does the transposition, so ``layer(x)`` equals
-    ``dense_forward(x, W, b, activation)`` up to float32 rounding.
+
+def make_rings(n: int = 4000, *, bands: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points uniform in the square [−1, 1]², labelled by ring: ``floor(bands · r) mod 2``.
+
+    ``r`` is the distance from the centre, so the classes are nested rings of width
+    ``1 / bands``: a function of a feature (the radius) that is itself a function of the inputs.
     """
-    W = as_array(W, "W", ndim=2)
-    b = as_array(b, "b", ndim=1)
-    if b.shape != (W.shape[0],):
-        raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
-    check_choice(activation, "activation", tuple(_DERIVATIVES))
+    n = check_int(n, "n", minimum=1)
+    bands = check_int(bands, "bands", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    x = rng.uniform(-1.0, 1.0, size=(n, 2))
+    r = np.sqrt((x ** 2).sum(axis=1))
+    return x.astype("float32"), (np.floor(bands * r) % 2).astype("int64")
+
+
+def build_rings_model(hidden: Sequence[int], *, learning_rate: float = 0.01) -> Any:
+    """A compiled Keras classifier for 2-D points: ReLU hidden layers of widths ``hidden``, a sigmoid output."""
     import keras
 
-    layer = keras.layers.Dense(W.shape[0], activation=activation)
-    layer.build((None, W.shape[1]))
-    layer.set_weights([W.T.astype("float32"), b.astype("float32")])
-    return layer
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence) or not hidden:
+        raise TypeError("hidden must be a non-empty list of layer widths, e.g. [8, 8, 8]")
+    hidden = [check_int(h, "hidden", minimum=1) for h in hidden]
+    learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
+    model = keras.Sequential([keras.Input(shape=(2,))]
+                             + [keras.layers.Dense(h, activation="relu") for h in hidden]
+                             + [keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss="binary_crossentropy", metrics=["accuracy"])
+    return model
 
 
-def train_digit_features(hidden_units: int = 16, *, epochs: int = 10, seed: int = 0) -> tuple[Any, float]:
-    """Train ``64 → hidden_units (ReLU) → 10`` on scikit-learn's 8×8 digits; return ``(model, test accuracy)``.
+def train_rings(hidden: Sequence[int], seed: int, train: tuple[Any, Any], val: tuple[Any, Any], *,
+                epochs: int = 10, batch_size: int = 64) -> dict[str, Any]:
+    """One seeded training run on the rings: the recipe that ``experiments.run`` repeats over seeds.
 
-    Uses :func:`helpers.background.load_digit_split` (bundled data, no download)
-    and Adam with learning rate 0.01 on batches of 64, which trains in a few
-    seconds. The first layer's kernel, ``model.layers[0].get_weights()[0]``,
-    has one column of 64 weights per hidden unit: what :func:`weights_figure` draws.
+    Returns the validation accuracy and loss after the last epoch, and the weights before and
+    after training (for :func:`layer_responses`).
     """
-    from .background import build_taste_model, load_digit_split
+    import keras
 
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
-    epochs = check_int(epochs, "epochs", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
-    import keras
-
-    (x_train, y_train), (x_test, y_test) = load_digit_split(seed=seed)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     keras.utils.set_random_seed(seed)
-    model = build_taste_model(hidden_units)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    fit_model(model, x_train, y_train, epochs=epochs, batch_size=64, verbose=0)
-    accuracy = model_accuracy(model, x_test, y_test)
-    return model, accuracy
+    model = build_rings_model(hidden)
+    initial = model.get_weights()
+    model.fit(*train, epochs=epochs, batch_size=batch_size, validation_data=val, verbose=0)
+    val_loss, val_accuracy = model.evaluate(*val, verbose=0)
+    return {"val_accuracy": val_accuracy, "val_loss": val_loss, "parameters": model.count_params(),
+            "initial_weights": initial, "weights": model.get_weights()}
+
+
+def _check_weights(weights: Any) -> list[np.ndarray]:
+    if isinstance(weights, (str, bytes)) or not isinstance(weights, (list, tuple)) or len(weights) < 4 \
+            or len(weights) % 2:
+        raise TypeError("weights must be a Keras model's get_weights(): kernel, bias, kernel, bias, ...")
+    arrays = [as_array(w, "weights", ndim=(1, 2)) for w in weights]
+    for k in range(0, len(arrays), 2):
+        W, b = arrays[k], arrays[k + 1]
+        if W.ndim != 2 or b.shape != (W.shape[1],) or (k and W.shape[0] != arrays[k - 2].shape[1]):
+            raise ValueError(f"weights[{k}] and weights[{k + 1}] must be a kernel (inputs, units) and its bias")
+    return arrays
+
+
+def layer_responses(weights: Any, x: Any) -> list[np.ndarray]:
+    """Every hidden layer's ReLU outputs for the points ``x``, from a rings model's ``get_weights()``."""
+    arrays = _check_weights(weights)
+    a = as_array(x, "x", ndim=2, shape=(None, arrays[0].shape[0]))
+    out = []
+    for k in range(0, len(arrays) - 2, 2):
+        a = np.maximum(a @ arrays[k] + arrays[k + 1], 0.0)
+        out.append(a)
+    return out
+
+
+def radial_score(responses: Any, x: Any, *, bins: int = 20) -> np.ndarray:
+    """For each unit, the fraction of its response's variance that the radius alone explains (0 to 1).
+
+    The points are grouped into ``bins`` rings of equal width; the score is the variance of the
+    per-ring mean response over the total variance. A unit that depends only on the distance
+    from the centre scores 1; a half-plane (one line) scores low; a silent unit scores 0.
+    """
+    a = as_array(responses, "responses", ndim=2)
+    x = as_array(x, "x", ndim=2, shape=(a.shape[0], 2))
+    bins = check_int(bins, "bins", minimum=2)
+    r = np.sqrt((x ** 2).sum(axis=1))
+    which = np.minimum((r / r.max() * bins).astype(int), bins - 1)
+    total = a.var(axis=0)
+    means = np.zeros((bins, a.shape[1]))
+    counts = np.bincount(which, minlength=bins)
+    np.add.at(means, which, a)
+    filled = counts > 0
+    means[filled] /= counts[filled, None]
+    explained = (counts[filled, None] * (means[filled] - a.mean(axis=0)) ** 2).sum(axis=0) / len(a)
+    return np.where(total > 1e-12, explained / np.where(total > 1e-12, total, 1.0), 0.0)
+
+
+def unit_responses_figure(weights: Any, *, title: str = "What each hidden unit responds to", steps: int = 121
+                          ) -> plt.Figure:
+    """One row per hidden layer, one panel per unit: the unit's output over the square [−1, 1]²."""
+    arrays = _check_weights(weights)
+    steps = check_int(steps, "steps", minimum=10)
+    g = np.linspace(-1.0, 1.0, steps)
+    g0, g1 = np.meshgrid(g, g)
+    pts = np.stack([g0.ravel(), g1.ravel()], axis=1)
+    layers = layer_responses(arrays, pts)
+    units = max(a.shape[1] for a in layers)
+    if units > 12:
+        raise ValueError(f"unit_responses_figure draws layers of at most 12 units, got {units}")
+    fig, axes = plt.subplots(len(layers), units, figsize=(1.35 * units, 1.5 * len(layers) + 0.7), squeeze=False)
+    for row, a in enumerate(layers):
+        scores = radial_score(a, pts)
+        for k, ax in enumerate(axes[row]):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if k >= a.shape[1]:
+                ax.set_axis_off()
+                continue
+            values = a[:, k].reshape(g0.shape)
+            ax.imshow(values, origin="lower", extent=(-1, 1, -1, 1), cmap="viridis",
+                      vmin=0.0, vmax=float(values.max()) or 1.0)
+            ax.set_title("silent" if values.max() <= 0 else f"radial {scores[k]:.2f}", fontsize=7)
+            if k == 0:
+                ax.set_ylabel(f"layer {row + 1}\n$x_2$", fontsize=8)
+            if row == len(layers) - 1:
+                ax.set_xlabel("$x_1$", fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
 
 
 # --------------------------------------------------------------------------- figures
@@ -652,29 +742,39 @@ def hidden_units_figure(model: MLP, x: Any, y: Any, *,
     return fig
 
 
-def weights_figure(kernel: Any, *, side: int = 8,
+def weights_figure(kernel: Any, *, side: int = 8, initial: Any | None = None,
                    title: str = "First-layer weights: one image per hidden unit") -> plt.Figure:
     """Show each column of a Keras kernel ``(side*side, units)`` as a ``side × side`` image.
 
-    Red pixels push the unit's weighted sum up, blue ones down; the colour
-    scale is symmetric around zero for each unit.
+    Red pixels push the unit's weighted sum up, blue ones down. With ``initial`` (the same
+    layer's kernel before training) a first row shows the starting weights, the baseline against
+    which the learned pattern is read; each unit's two images share one colour scale,
+    symmetric around zero.
     """
     kernel = as_array(kernel, "kernel", ndim=2)
     side = check_int(side, "side", minimum=1)
     if kernel.shape[0] != side * side:
         raise ValueError(f"kernel must have {side * side} rows (one per pixel), got shape {kernel.shape}")
+    rows = [("after training", kernel)]
+    if initial is not None:
+        initial = as_array(initial, "initial", ndim=2)
+        if initial.shape != kernel.shape:
+            raise ValueError(f"initial must have the kernel's shape {kernel.shape}, got {initial.shape}")
+        rows.insert(0, ("before training", initial))
     units = kernel.shape[1]
     ncols = min(units, 8)
-    nrows = int(np.ceil(units / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols, 1.5 * nrows + 0.5), squeeze=False)
-    for k, ax in enumerate(axes.flat):
+    per_row = int(np.ceil(units / ncols))
+    nrows = per_row * len(rows)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols, 1.5 * nrows + 0.6), squeeze=False)
+    for ax in axes.flat:
         ax.set_axis_off()
-        if k >= units:
-            continue
-        img = kernel[:, k].reshape(side, side)
-        limit = float(np.abs(img).max()) or 1.0
-        ax.imshow(img, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(f"unit {k + 1}", fontsize=9)
+    for r, (label, values) in enumerate(rows):
+        for k in range(units):
+            ax = axes[r * per_row + k // ncols, k % ncols]
+            img = values[:, k].reshape(side, side)
+            limit = float(max(np.abs(v[:, k]).max() for _, v in rows)) or 1.0
+            ax.imshow(img, cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.set_title(f"unit {k + 1}" + (f"\n{label}" if k == 0 and len(rows) > 1 else ""), fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -758,7 +858,7 @@ def network_playground_figure(dataset: str = "circles", hidden_units: int = 4, l
     return fig
 
 
-def neuron_playground() -> widgets.Explorer:
+def neuron_playground() -> widgets.LiveExplorer:
     """The interactive neuron: sliders for the weights and bias, drop-downs for activation and data."""
     controls = {
         "w1": widgets.slider("weight w1", 1.0, -5.0, 5.0, 0.1),
@@ -767,10 +867,10 @@ def neuron_playground() -> widgets.Explorer:
         "activation": widgets.dropdown("activation", list(ACTIVATIONS), "sigmoid"),
         "dataset": widgets.dropdown("data", list(DATASETS), "moons"),
     }
-    return widgets.Explorer(neuron_playground_figure, controls, title="Neuron playground")
+    return widgets.LiveExplorer(neuron_playground_figure, controls, title="Neuron playground")
 
 
-def network_playground() -> widgets.Explorer:
+def network_playground() -> widgets.LiveExplorer:
     """The interactive network: data, width, depth, activation, learning rate, epochs; press Train."""
     controls = {
         "dataset": widgets.dropdown("data", list(DATASETS), "circles"),
@@ -780,7 +880,7 @@ def network_playground() -> widgets.Explorer:
         "learning_rate": widgets.log_slider("learning rate", 0.03, 0.001, 1.0),
         "epochs": widgets.int_slider("epochs", 300, 50, 2000, 50),
     }
-    return widgets.Explorer(network_playground_figure, controls, title="Network playground",
+    return widgets.LiveExplorer(network_playground_figure, controls, title="Network playground",
                             manual=True, button_text="Train")
 
 

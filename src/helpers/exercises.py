@@ -41,6 +41,9 @@ class Feedback:
 
 def combine(*results: Feedback) -> Feedback:
     """Merge several checks into one verdict (all must pass)."""
+    for r in results:
+        if not isinstance(r, Feedback):
+            raise TypeError(f"combine takes Feedback objects (what checkers return), got {type(r).__name__}")
     messages = [m for r in results for m in r.messages]
     return Feedback(all(r.passed for r in results), messages)
 

@@ -1,14 +1,18 @@
 """FAQ 3, "How do I improve a model's performance?".
 
-One baseline (Chapter 5's network trained with plain SGD) and a list of
-changes, each described by a :class:`Recipe` and measured by :func:`run_recipe`
-with the same data, the same seed and the same number of epochs. The changes
-are the usual suspects: input scaling (:func:`scale_inputs`), a better
-optimizer or learning rate, batch normalization, data augmentation
-(:func:`shift_images`, :func:`augment_with_shifts`) and ensembling
-(:func:`ensemble_accuracy`). :func:`gains_table` and :func:`plot_gains` put the
-gains side by side with the seed-to-seed noise, so that a change that does not
-help is reported as such.
+One baseline (Chapter 5's network with one hidden layer, trained with plain SGD) and a list of
+recipes, each a :class:`Recipe` that differs from the baseline in one field and is trained by
+:func:`train_recipe` with plain ``model.fit`` (validation data passed to ``fit``) and measured
+with ``model.evaluate``. The notebook runs every recipe over the same seeds and the same split
+(``helpers.experiments.run``) and judges it against the baseline with
+``helpers.experiments.compare``: better, worse, or indistinguishable at this budget.
+
+The recipes are the usual suspects: input scaling (:func:`scale_inputs`), a larger learning
+rate, a learning-rate schedule (cosine decay), longer training, data augmentation
+(:func:`shift_images`, :func:`augment_with_shifts`), ensembling (:func:`ensemble_accuracy`), a
+different architecture (a small CNN) and more data. :func:`confused_pairs` and
+:func:`confusion_matrix` do the error analysis of the best model; :func:`comparison_table`
+prints the verdicts.
 """
 
 from __future__ import annotations
@@ -17,32 +21,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from .cache import cached
 from .exercises import Feedback, check_array, check_scalar, combine
-from .plotting import PALETTE
-from .training import STEPS_PER_EXECUTION, fit as fit_model, predict_proba
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
     "SCALINGS",
     "OPTIMIZERS",
+    "SCHEDULES",
+    "ARCHITECTURES",
     "shift_images",
     "augment_with_shifts",
     "scale_inputs",
-    "build_model",
     "Recipe",
     "BASELINE",
-    "Run",
-    "run_recipe",
+    "build_model",
+    "train_recipe",
     "ensemble_accuracy",
-    "verdict",
-    "gains_table",
-    "plot_gains",
+    "comparison_table",
+    "confusion_matrix",
+    "confused_pairs",
     "check_standardized",
-    "check_gain_verdict",
+    "check_paired_interval",
     "check_ensemble_accuracy",
 ]
 
@@ -50,6 +51,10 @@ __all__ = [
 SCALINGS: tuple[str, ...] = ("raw", "unit", "standard")
 #: Optimizers a :class:`Recipe` may name.
 OPTIMIZERS: tuple[str, ...] = ("sgd", "adam")
+#: Learning-rate schedules: a constant rate, or cosine decay from it to 0 over the training steps.
+SCHEDULES: tuple[str, ...] = ("constant", "cosine")
+#: Architectures: Chapter 5's dense network, or a small convolutional network.
+ARCHITECTURES: tuple[str, ...] = ("mlp", "cnn")
 
 
 def _check_images(images: Any, name: str) -> np.ndarray:
@@ -134,107 +139,139 @@ def scale_inputs(train_images: Any, other_images: Any, scaling: str = "unit") ->
     return a, b
 
 
-def build_model(
-    *,
-    hidden_units: int = 128,
-    optimizer: str = "sgd",
-    learning_rate: float = 0.01,
-    batch_norm: bool = False,
-    inputs: int = 28 * 28,
-) -> Any:
-    """Chapter 5's network (one ``Dense`` ReLU hidden layer), optionally with batch normalization.
-
-    With ``batch_norm``, a ``BatchNormalization`` layer sits between the hidden
-    layer's weighted sums and its ReLU. Compiled with sparse categorical
-    cross-entropy and the named optimizer at ``learning_rate``.
-    """
-    import keras
-
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
-    check_choice(optimizer, "optimizer", OPTIMIZERS)
-    learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
-    if not isinstance(batch_norm, bool):
-        raise TypeError(f"batch_norm must be True or False, got {type(batch_norm).__name__}")
-    layers: list[Any] = [keras.Input(shape=(inputs,))]
-    if batch_norm:
-        layers += [keras.layers.Dense(hidden_units, use_bias=False), keras.layers.BatchNormalization(),
-                   keras.layers.Activation("relu")]
-    else:
-        layers.append(keras.layers.Dense(hidden_units, activation="relu"))
-    layers.append(keras.layers.Dense(10, activation="softmax"))
-    model = keras.Sequential(layers)
-    opt = (keras.optimizers.SGD(learning_rate) if optimizer == "sgd"
-           else keras.optimizers.Adam(learning_rate))
-    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    return model
-
-
 @dataclass(frozen=True)
 class Recipe:
-    """Everything that defines one training run; change one field to test one idea."""
+    """Everything that defines one training run; change one field to test one idea.
+
+    ``n_train`` (``None``: all the training images given) uses only the first ``n_train``
+    training images, to ask what more data is worth.
+    """
 
     name: str = "baseline"
     scaling: str = "unit"
     optimizer: str = "sgd"
     learning_rate: float = 0.01
-    batch_norm: bool = False
+    schedule: str = "constant"
     augment: bool = False
+    architecture: str = "mlp"
     hidden_units: int = 128
     epochs: int = 5
     batch_size: int = 64
+    n_train: int | None = None
 
     def but(self, name: str, **changes: Any) -> Recipe:
         """A copy with a new ``name`` and the given fields changed."""
         return replace(self, name=name, **changes)
 
 
-#: The baseline every change is measured against: Chapter 5's network, inputs
-#: in [0, 1], plain SGD at learning rate 0.01, 5 epochs of batches of 64.
+#: The baseline every recipe is measured against: Chapter 5's network with 128 hidden units,
+#: inputs in [0, 1], plain SGD at a constant learning rate of 0.01, 5 epochs of batches of 64.
 BASELINE = Recipe()
 
 
-@dataclass(frozen=True)
-class Run:
-    """The outcome of one recipe: validation accuracy and predicted probabilities."""
+def _check_recipe(recipe: Any) -> Recipe:
+    if not isinstance(recipe, Recipe):
+        raise TypeError(f"recipe must be a Recipe, got {type(recipe).__name__}")
+    check_choice(recipe.scaling, "recipe.scaling", SCALINGS)
+    check_choice(recipe.optimizer, "recipe.optimizer", OPTIMIZERS)
+    check_choice(recipe.schedule, "recipe.schedule", SCHEDULES)
+    check_choice(recipe.architecture, "recipe.architecture", ARCHITECTURES)
+    check_float(recipe.learning_rate, "recipe.learning_rate", minimum=0.0, strict_minimum=True)
+    check_int(recipe.hidden_units, "recipe.hidden_units", minimum=1)
+    check_int(recipe.epochs, "recipe.epochs", minimum=1)
+    check_int(recipe.batch_size, "recipe.batch_size", minimum=1)
+    if recipe.n_train is not None:
+        check_int(recipe.n_train, "recipe.n_train", minimum=1)
+    if not isinstance(recipe.augment, bool):
+        raise TypeError(f"recipe.augment must be True or False, got {type(recipe.augment).__name__}")
+    return recipe
 
-    name: str
-    val_accuracy: float
-    probabilities: np.ndarray
 
+def build_model(recipe: Recipe, steps: int) -> Any:
+    """The compiled Keras model of ``recipe``; ``steps`` (the number of training steps) sets the schedule's length.
 
-@cached
-def run_recipe(recipe: Recipe, images: Any, labels: Any, val_images: Any, val_labels: Any,
-               *, seed: int = 0) -> Run:
-    """Train ``recipe`` on raw ``(images, labels)``; measure it on the validation images.
-
-    Scaling and augmentation are part of the recipe, so both take raw
-    ``uint8`` images of shape ``(n, 28, 28)``. Seeded: the same recipe and seed
-    give the same numbers.
+    ``"mlp"``: ``Input(784)``, ``Dense(hidden_units, relu)``, ``Dense(10, softmax)``.
+    ``"cnn"``: two 3x3 ``Conv2D`` layers (16 and 32 filters, ReLU), each followed by 2x2
+    max pooling, then ``Flatten``, ``Dense(64, relu)`` and ``Dense(10, softmax)``.
+    With ``schedule="cosine"`` the learning rate falls from ``learning_rate`` to 0 along half
+    a cosine over ``steps`` steps (``keras.optimizers.schedules.CosineDecay``).
     """
     import keras
 
-    if not isinstance(recipe, Recipe):
-        raise TypeError(f"recipe must be a Recipe, got {type(recipe).__name__}")
-    images = _check_images(images, "images")
-    val_images = _check_images(val_images, "val_images")
-    labels = as_array(labels, "labels", ndim=1, dtype=int)
-    val_labels = as_array(val_labels, "val_labels", ndim=1, dtype=int)
-    check_same_length(images, labels, "images", "labels")
-    check_same_length(val_images, val_labels, "val_images", "val_labels")
+    recipe = _check_recipe(recipe)
+    steps = check_int(steps, "steps", minimum=1)
+    if recipe.architecture == "mlp":
+        model = keras.Sequential([
+            keras.Input(shape=(28 * 28,)),
+            keras.layers.Dense(recipe.hidden_units, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ])
+    else:
+        model = keras.Sequential([
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(16, 3, activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ])
+    rate: Any = recipe.learning_rate
+    if recipe.schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, decay_steps=steps)
+    optimizer = keras.optimizers.SGD(rate) if recipe.optimizer == "sgd" else keras.optimizers.Adam(rate)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def train_recipe(recipe: Recipe, seed: int, train: tuple[Any, Any], val: tuple[Any, Any]) -> dict[str, Any]:
+    """Train ``recipe`` from ``seed`` on raw ``train = (images, labels)``; measure it on ``val``.
+
+    Scaling and augmentation are part of the recipe, so both sets are raw ``uint8`` images of
+    shape ``(n, 28, 28)``. The model is trained with ``model.fit(..., validation_data=...)``
+    and measured with ``model.evaluate`` and ``model.predict``. Returns ``val_accuracy``,
+    ``val_loss``, ``train_accuracy`` (of the last epoch's weights, on the un-augmented training
+    images), ``steps`` and the validation ``probabilities`` (an ``(n_val, 10)`` array).
+    """
+    import keras
+
+    recipe = _check_recipe(recipe)
     seed = check_int(seed, "seed", minimum=0)
+    images, labels = _check_pair(train, "train")
+    val_images, val_labels = _check_pair(val, "val")
+    if recipe.n_train is not None:
+        if recipe.n_train > len(images):
+            raise ValueError(f"recipe.n_train is {recipe.n_train}, but train has only {len(images)} images")
+        images, labels = images[:recipe.n_train], labels[:recipe.n_train]
+    fit_images, fit_labels = images, labels
     if recipe.augment:
-        images, labels = augment_with_shifts(images, labels, copies=1, max_shift=2, seed=seed)
-    x, x_val = scale_inputs(images, val_images, recipe.scaling)
+        fit_images, fit_labels = augment_with_shifts(images, labels, copies=1, max_shift=2, seed=seed)
+    x_fit, x_val = scale_inputs(fit_images, val_images, recipe.scaling)
+    _, x_train = scale_inputs(fit_images, images, recipe.scaling)
+    if recipe.architecture == "cnn":
+        x_fit, x_val, x_train = (a.reshape(-1, 28, 28, 1) for a in (x_fit, x_val, x_train))
+    steps = recipe.epochs * int(np.ceil(len(x_fit) / recipe.batch_size))
     keras.utils.set_random_seed(seed)
-    model = build_model(hidden_units=recipe.hidden_units, optimizer=recipe.optimizer,
-                        learning_rate=recipe.learning_rate, batch_norm=recipe.batch_norm,
-                        inputs=x.shape[1])
-    fit_model(model, x, labels, epochs=check_int(recipe.epochs, "epochs", minimum=1),
-              batch_size=check_int(recipe.batch_size, "batch_size", minimum=1), verbose=0)
-    probabilities = predict_proba(model, x_val)
-    accuracy = float(np.mean(probabilities.argmax(axis=1) == val_labels))
-    return Run(recipe.name, accuracy, probabilities)
+    model = build_model(recipe, steps)
+    model.fit(x_fit, fit_labels, epochs=recipe.epochs, batch_size=recipe.batch_size,
+              validation_data=(x_val, val_labels), verbose=0)
+    val_loss, val_accuracy = model.evaluate(x_val, val_labels, verbose=0)
+    _, train_accuracy = model.evaluate(x_train, labels, verbose=0)
+    probabilities = model.predict(x_val, verbose=0)
+    return {"val_accuracy": float(val_accuracy), "val_loss": float(val_loss),
+            "train_accuracy": float(train_accuracy), "steps": steps, "probabilities": probabilities}
+
+
+def _check_pair(pair: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise TypeError(f"{name} must be a pair (images, labels)")
+    images = _check_images(pair[0], f"{name} images")
+    if images.shape[1:] != (28, 28):
+        raise ValueError(f"{name} images must have shape (n, 28, 28), got {images.shape}")
+    labels = as_array(pair[1], f"{name} labels", ndim=1, dtype=int)
+    check_same_length(images, labels, f"{name} images", f"{name} labels")
+    return images, labels
 
 
 def ensemble_accuracy(probabilities: Sequence[Any], labels: Any) -> float:
@@ -252,65 +289,44 @@ def ensemble_accuracy(probabilities: Sequence[Any], labels: Any) -> float:
     return float(np.mean(mean.argmax(axis=1) == labels))
 
 
-def verdict(delta: float, noise: float) -> str:
-    """"helps" / "hurts" when ``|delta|`` exceeds two seed standard deviations, else "within noise"."""
-    delta = check_float(delta, "delta")
-    noise = check_float(noise, "noise", minimum=0.0)
-    if delta > 2 * noise:
-        return "helps"
-    if delta < -2 * noise:
-        return "hurts"
-    return "within noise"
+def comparison_table(comparisons: Sequence[Any]) -> str:
+    """One line per paired comparison: mean difference, 95% interval, seeds, verdict."""
+    from .experiments import Comparison
 
-
-def _check_rows(rows: Any) -> list[tuple[str, float]]:
-    if not isinstance(rows, Sequence) or isinstance(rows, str) or len(rows) == 0:
-        raise TypeError("rows must be a non-empty list of (name, accuracy) pairs")
-    out = []
-    for row in rows:
-        if not (isinstance(row, tuple) and len(row) == 2 and isinstance(row[0], str)):
-            raise TypeError(f"each row must be a (name, accuracy) pair, got {row!r}")
-        out.append((row[0], check_float(row[1], f"accuracy of {row[0]!r}", minimum=0.0, maximum=1.0)))
-    return out
-
-
-def gains_table(rows: Sequence[tuple[str, float]], baseline: float, noise: float) -> str:
-    """One line per change: validation accuracy, gain over ``baseline``, verdict against ``noise``."""
-    rows = _check_rows(rows)
-    baseline = check_float(baseline, "baseline", minimum=0.0, maximum=1.0)
-    noise = check_float(noise, "noise", minimum=0.0)
-    width = max(len(name) for name, _ in rows) + 2
-    lines = [f"{'change':<{width}}{'val acc':>8}{'gain':>9}  verdict (noise: 2 × {noise:.3f})"]
-    for name, acc in rows:
-        delta = acc - baseline
-        lines.append(f"{name:<{width}}{acc:>8.3f}{delta:>+9.3f}  {verdict(delta, noise)}")
+    if isinstance(comparisons, (str, bytes)) or not isinstance(comparisons, Sequence) or not comparisons:
+        raise TypeError("comparisons must be a non-empty list of experiments.Comparison")
+    if not all(isinstance(c, Comparison) for c in comparisons):
+        raise TypeError("comparisons must be a non-empty list of experiments.Comparison")
+    names = [f"{c.a} − {c.b}" for c in comparisons]
+    width = max(len(n) for n in names) + 2
+    lines = [f"{'comparison':<{width}}{'mean':>8}  {'95% interval':>17}  seeds  verdict"]
+    for name, c in zip(names, comparisons):
+        lines.append(f"{name:<{width}}{c.mean:>+8.3f}  [{c.low:+.3f}, {c.high:+.3f}]  {c.n:>5}  {c.verdict}")
     return "\n".join(lines)
 
 
-def plot_gains(rows: Sequence[tuple[str, float]], baseline: float, noise: float,
-               *, title: str = "Gain over the baseline") -> plt.Figure:
-    """Horizontal bars of each change's gain, with the ± 2-standard-deviation noise band shaded."""
-    rows = _check_rows(rows)
-    baseline = check_float(baseline, "baseline", minimum=0.0, maximum=1.0)
-    noise = check_float(noise, "noise", minimum=0.0)
-    names = [n for n, _ in rows][::-1]
-    deltas = np.array([a - baseline for _, a in rows])[::-1]
-    colors = [PALETTE[2] if d > 2 * noise else PALETTE[3] if d < -2 * noise else "#999999" for d in deltas]
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(rows) + 1.4))
-    ax.barh(names, deltas, color=colors)
-    ax.axvspan(-2 * noise, 2 * noise, color="#cccccc", alpha=0.5, label="seed noise (± 2 sd)")
-    ax.axvline(0, color="black", lw=0.8)
-    for i, d in enumerate(deltas):
-        ax.text(d, i, f" {d:+.3f} ", va="center", ha="left" if d >= 0 else "right", fontsize=9)
-    lo, hi = min(deltas.min(), -2 * noise), max(deltas.max(), 2 * noise)
-    pad = 0.25 * (hi - lo) + 1e-3
-    ax.set_xlim(lo - pad, hi + pad)
-    ax.set_xlabel(f"validation accuracy minus baseline ({baseline:.3f})")
-    ax.set_ylabel("change")
-    ax.set_title(title)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    return fig
+def confusion_matrix(labels: Any, predicted: Any, classes: int = 10) -> np.ndarray:
+    """Counts of (true class, predicted class): rows are the true classes."""
+    classes = check_int(classes, "classes", minimum=2)
+    labels = as_array(labels, "labels", ndim=1, dtype=int)
+    predicted = as_array(predicted, "predicted", ndim=1, dtype=int)
+    check_same_length(labels, predicted, "labels", "predicted")
+    for arr, name in ((labels, "labels"), (predicted, "predicted")):
+        if arr.size and (arr.min() < 0 or arr.max() >= classes):
+            raise ValueError(f"{name} must be class numbers in 0..{classes - 1}")
+    matrix = np.zeros((classes, classes), dtype=int)
+    np.add.at(matrix, (labels, predicted), 1)
+    return matrix
+
+
+def confused_pairs(labels: Any, predicted: Any, *, top: int = 5) -> list[tuple[int, int, int]]:
+    """The ``top`` most frequent mistakes as ``(true class, predicted class, count)``, most frequent first."""
+    top = check_int(top, "top", minimum=1)
+    matrix = confusion_matrix(labels, predicted)
+    np.fill_diagonal(matrix, 0)
+    order = np.argsort(-matrix, axis=None, kind="stable")[:top]
+    pairs = [(int(i // 10), int(i % 10), int(matrix.flat[i])) for i in order]
+    return [p for p in pairs if p[2] > 0]
 
 
 # --- exercise checkers -------------------------------------------------------
@@ -332,29 +348,55 @@ def check_standardized(x_train: Any, x_val: Any, train_images: Any, val_images: 
     return combine(train_fb, val_fb)
 
 
-def check_gain_verdict(gain: Any, said: Any, *, new: float, reference: float, noise: float) -> Feedback:
-    """Check a measured gain (``new - reference``) and the verdict drawn from it."""
-    new = check_float(new, "new")
-    reference = check_float(reference, "reference")
-    noise = check_float(noise, "noise", minimum=0.0)
-    expected = new - reference
-    hint = ""
-    if isinstance(gain, (int, float, np.floating)) and not isinstance(gain, bool):
-        if expected and np.isclose(float(gain), -expected, atol=5e-4):
-            hint = "the sign is reversed: the gain is the NEW score minus the REFERENCE score"
-        elif np.isclose(float(gain), new, atol=5e-4):
-            hint = "that is the new accuracy itself; subtract the reference run's accuracy"
-    gain_fb = check_scalar(gain, expected=expected, name="gain", atol=5e-4, rtol=0.0,
-                           hint=hint or "compare with the recipe that differs ONLY in the change (same optimizer, same seed)")
-    right = verdict(expected, noise)
-    if not isinstance(said, str):
-        verdict_fb = Feedback(False, [f"the verdict should be a string, got {type(said).__name__}"])
-    elif said.strip().lower() == right:
+def check_paired_interval(mean: Any, low: Any, high: Any, verdict: Any, *, a: Any, b: Any) -> Feedback:
+    """Check a paired comparison worked out by hand: the mean of ``a - b``, its 95% t interval, the verdict.
+
+    ``a`` and ``b`` are two recipes' scores on the same seeds, in the same order.
+    """
+    from scipy import stats
+
+    a = as_array(a, "a", ndim=1)
+    b = as_array(b, "b", ndim=1)
+    check_same_length(a, b, "a", "b")
+    if len(a) < 2:
+        raise ValueError("a and b need at least two seeds each")
+    d = a - b
+    n = len(d)
+    m = float(d.mean())
+    se = float(d.std(ddof=1) / np.sqrt(n))
+    half = float(stats.t.ppf(0.975, n - 1) * se)
+    exp_low, exp_high = m - half, m + half
+    right = "better" if exp_low > 0 else "worse" if exp_high < 0 else "indistinguishable"
+    m_hint = ""
+    if _number(mean) and m and np.isclose(float(mean), -m, atol=1e-6):
+        m_hint = "the sign is reversed: the difference is a minus b"
+    mean_fb = check_scalar(mean, expected=m, name="mean difference", atol=1e-6, rtol=0.0, hint=m_hint)
+    i_hint = ""
+    if _number(low) and _number(high):
+        got = (float(high) - float(low)) / 2
+        unpaired = float(stats.t.ppf(0.975, n - 1) * np.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n))
+        if se and np.isclose(got, half * np.sqrt(n), rtol=1e-3):
+            i_hint = "divide the standard deviation of the differences by the square root of the number of seeds"
+        elif se and np.isclose(got, 1.96 * se, rtol=1e-3) and n < 30:
+            i_hint = f"with {n} seeds use the t quantile with {n - 1} degrees of freedom, not 1.96"
+        elif se and np.isclose(got, unpaired, rtol=1e-3) and not np.isclose(unpaired, half, rtol=1e-3):
+            i_hint = "that is the unpaired interval; pair the seeds: take the standard deviation of a - b"
+    low_fb = check_scalar(low, expected=exp_low, name="lower end of the interval", atol=1e-6, rtol=0.0, hint=i_hint)
+    high_fb = check_scalar(high, expected=exp_high, name="upper end of the interval", atol=1e-6, rtol=0.0,
+                           hint=i_hint)
+    if not isinstance(verdict, str):
+        verdict_fb = Feedback(False, [f"the verdict should be a string, got {type(verdict).__name__}"])
+    elif verdict.strip().lower() == right:
         verdict_fb = Feedback(True, [f"verdict: {right}"])
     else:
-        verdict_fb = Feedback(False, [f"verdict is {said!r}, expected {right!r}: a gain of {expected:+.3f} "
-                                      f"against a noise band of ±{2 * noise:.3f} (two standard deviations)"])
-    return combine(gain_fb, verdict_fb)
+        verdict_fb = Feedback(False, [f"verdict is {verdict!r}, expected {right!r}: the interval "
+                                      f"[{exp_low:+.4f}, {exp_high:+.4f}] "
+                                      + ("includes zero" if right == "indistinguishable" else "excludes zero")])
+    return combine(mean_fb, low_fb, high_fb, verdict_fb)
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) and np.isfinite(x)
 
 
 def check_ensemble_accuracy(answer: Any, probabilities: Sequence[Any], labels: Any) -> Feedback:

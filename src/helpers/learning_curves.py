@@ -1,17 +1,18 @@
 """FAQ 1, "What do learning curves look like, and how do you read them?".
 
-Two kinds of learning curve, both measured on real MNIST digits:
+Two kinds of learning curve, both measured on real MNIST digits with plain Keras:
 
-- **curves against epochs** (training vs validation loss and accuracy), drawn
-  by the shared :func:`helpers.plotting.plot_history` from a Keras ``History``;
-- **curves against training-set size** (:func:`size_curve`,
-  :func:`plot_size_curve`): the final training and validation accuracy of the
-  same model trained on more and more examples.
+- **curves against epochs** (training and validation loss and accuracy): :func:`train_curves`
+  builds Chapter 5's network (:func:`build_model`), trains it with ``model.fit(...,
+  validation_data=...)`` and returns the ``History`` dictionary, which the shared
+  :func:`helpers.plotting.plot_history` draws and the shared :func:`helpers.diagnosis.diagnose`
+  reads (the one diagnosis rule of the book, used by FAQ 6 as well);
+- **curves against training-set size** (:func:`size_run`, :func:`size_curve`,
+  :func:`plot_size_curve`): the same model trained on more and more examples, each size trained
+  to convergence (early stopping on validation loss, best weights restored), over several seeds.
 
-:func:`diagnose` turns a history into the words a practitioner would use
-(healthy fit, overfitting, underfitting) with the numbers behind them, and
-:func:`curve_figure` is the render function of the chapter's learning-curve
-explorer (:func:`curve_explorer`).
+The exercise checkers (:func:`check_diagnosis`, :func:`check_early_stop`,
+:func:`check_epoch_gaps`) explain what a wrong answer missed.
 """
 
 from __future__ import annotations
@@ -23,81 +24,150 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .cache import cached
-from . import widgets
+from . import experiments
+from .diagnosis import LABELS, diagnose
 from .exercises import Feedback, check_array, check_scalar, combine
-from .plotting import PALETTE, plot_history
-from .training import accuracy, fit as fit_model, validation_callback
-from .validation import as_array, check_choice, check_float, check_int, check_same_length, check_features_labels
+from .plotting import PALETTE
+from .runtime import quiet_tensorflow
+from .validation import check_choice, check_features_labels, check_int
 
 __all__ = [
-    "VERDICTS",
-    "to_inputs",
+    "build_model",
     "train_curves",
-    "Diagnosis",
-    "diagnose",
+    "size_run",
     "SizeCurve",
     "size_curve",
     "plot_size_curve",
-    "curve_figure",
-    "curve_explorer",
     "check_diagnosis",
     "check_early_stop",
     "check_epoch_gaps",
 ]
 
-#: The three shapes this chapter teaches to recognise.
-VERDICTS: tuple[str, ...] = ("healthy", "overfitting", "underfitting")
+
+def build_model(hidden_units: int = 128, *, inputs: int = 784) -> Any:
+    """Chapter 5's network: ``Dense(hidden_units, relu)`` then ``Dense(10, softmax)``, compiled with Adam."""
+    quiet_tensorflow()
+    import keras
+
+    hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
+    model = keras.Sequential([
+        keras.Input(shape=(check_int(inputs, "inputs", minimum=1),)),
+        keras.layers.Dense(hidden_units, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
 
 
-def to_inputs(images: Any) -> np.ndarray:
-    """Flatten ``(n, 28, 28)`` uint8 images to ``float32`` rows in [0, 1] (as in Chapter 5)."""
-    images = as_array(images, "images", ndim=(2, 3), dtype=None)
-    if images.size and (images.min() < 0 or images.max() > 255):
-        raise ValueError("images must hold raw pixel values in 0..255")
-    return images.reshape(len(images), -1).astype("float32") / 255
+def train_curves(x: Any, y: Any, x_val: Any, y_val: Any, *, hidden_units: int = 128, epochs: int = 10,
+                 batch_size: int = 64, seed: int = 0) -> dict[str, list[float]]:
+    """Train a fresh :func:`build_model` network and return its per-epoch curves (``History.history``).
 
-
-_check_xy = check_features_labels  # shared check, see helpers.validation
-
-
-@cached
-def train_curves(
-    x: Any,
-    y: Any,
-    x_val: Any,
-    y_val: Any,
-    *,
-    hidden_units: int = 128,
-    epochs: int = 10,
-    batch_size: int = 64,
-    seed: int = 0,
-) -> dict[str, list[float]]:
-    """Train a fresh one-hidden-layer network (Adam) and return its per-epoch curves.
-
-    ``x`` are flattened images (``float32``, shape ``(n, 784)``), ``y`` integer
-    labels. The model is Chapter 5's ``Dense(hidden_units, relu) → Dense(10,
-    softmax)``, compiled with Adam and sparse categorical cross-entropy. The
-    result is the ``History.history`` dict: ``loss``, ``accuracy``,
-    ``val_loss``, ``val_accuracy``, one value per epoch.
+    ``x`` are flattened images (``float32``, shape ``(n, 784)``), ``y`` integer labels. The result
+    has ``loss``, ``accuracy``, ``val_loss`` and ``val_accuracy``, one value per epoch.
     """
     import keras
 
-    from .mnist_keras import build_model
-
-    x, y = _check_xy(x, y, "x", "y")
-    x_val, y_val = _check_xy(x_val, y_val, "x_val", "y_val")
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
+    x, y = check_features_labels(x, y, "x", "y")
+    x_val, y_val = check_features_labels(x_val, y_val, "x_val", "y_val")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
-    keras.utils.set_random_seed(seed)
-    model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
-                        loss="sparse_categorical_crossentropy")
-    history = fit_model(model, x, y, epochs=epochs, batch_size=batch_size,
-                        callbacks=[validation_callback(x_val, y_val)], verbose=0)
+    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    model = build_model(hidden_units, inputs=x.shape[1])
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)
     return {key: [float(v) for v in values] for key, values in history.history.items()}
 
+
+def size_run(x: Any, y: Any, x_val: Any, y_val: Any, n: int, *, seed: int = 0, hidden_units: int = 128,
+             batch_size: int | None = None, max_epochs: int = 200, patience: int = 5) -> dict[str, float]:
+    """Train on the first ``n`` examples until validation loss stops improving; measure the best weights.
+
+    ``EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)`` ends each
+    run, so every size is trained to (its own) convergence rather than for a fixed budget that
+    would leave the large sets undertrained. The mini-batch is 64 examples, or ``n // 10`` for
+    small sets, so that every epoch makes at least about 10 updates. Returns training accuracy and
+    loss on the ``n`` examples, validation accuracy and loss, and the number of epochs run.
+    """
+    import keras
+
+    x, y = check_features_labels(x, y, "x", "y")
+    x_val, y_val = check_features_labels(x_val, y_val, "x_val", "y_val")
+    n = check_int(n, "n", minimum=10, maximum=len(x))
+    batch_size = min(64, n // 10) if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
+    max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
+    patience = check_int(patience, "patience", minimum=1)
+    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    model = build_model(hidden_units, inputs=x.shape[1])
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+    history = model.fit(x[:n], y[:n], epochs=max_epochs, batch_size=batch_size, validation_data=(x_val, y_val),
+                        callbacks=[stop], verbose=0)
+    scores = experiments.measure(model, (x[:n], y[:n]), (x_val, y_val))
+    return {**scores, "epochs": float(len(history.history["loss"]))}
+
+
+@dataclass(frozen=True)
+class SizeCurve:
+    """One :class:`helpers.experiments.Runs` per training-set size, all on the same seeds."""
+
+    sizes: np.ndarray
+    runs: tuple[experiments.Runs, ...]
+
+    def mean(self, metric: str) -> np.ndarray:
+        """The mean over seeds of ``metric`` at every size."""
+        return np.array([r.mean(metric) for r in self.runs])
+
+    @property
+    def train_accuracy(self) -> np.ndarray:
+        return self.mean("train_accuracy")
+
+    @property
+    def val_accuracy(self) -> np.ndarray:
+        return self.mean("val_accuracy")
+
+    @property
+    def gap(self) -> np.ndarray:
+        """Training minus validation accuracy, per size (means over seeds)."""
+        return self.train_accuracy - self.val_accuracy
+
+
+def size_curve(x: Any, y: Any, x_val: Any, y_val: Any, sizes: Sequence[int], *, seeds: Sequence[int] = range(5),
+               **settings: Any) -> SizeCurve:
+    """:func:`size_run` for every size in ``sizes`` and every seed (``experiments.run``), paired by seed."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) == 0:
+        raise TypeError("sizes must be a non-empty list of integers")
+    sizes_ = [check_int(n, "size", minimum=10, maximum=len(x)) for n in sizes]
+    if sorted(sizes_) != sizes_ or len(set(sizes_)) != len(sizes_):
+        raise ValueError(f"sizes must be strictly increasing, got {sizes_}")
+    seeds = list(seeds)
+    runs = tuple(experiments.run(lambda seed, n=n: size_run(x, y, x_val, y_val, n, seed=seed, **settings),
+                                 seeds, name=f"{n:,} examples") for n in sizes_)
+    return SizeCurve(np.array(sizes_), runs)
+
+
+def plot_size_curve(curve: SizeCurve, *, title: str = "Accuracy against training-set size") -> plt.Figure:
+    """Training and validation accuracy against the number of training examples (log x axis), every seed shown."""
+    if not isinstance(curve, SizeCurve):
+        raise TypeError(f"curve must be a SizeCurve (from size_curve), got {type(curve).__name__}")
+    fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    for metric, colour, marker, label in (("train_accuracy", PALETTE[0], "o", "training"),
+                                          ("val_accuracy", PALETTE[1], "s", "validation")):
+        for n, r in zip(curve.sizes, curve.runs):
+            ax.scatter(np.full(len(r.seeds), n), r[metric], color=colour, alpha=0.35, s=14, marker=marker)
+        ax.plot(curve.sizes, curve.mean(metric), marker=marker, color=colour, label=f"{label} (mean of seeds)")
+    ax.fill_between(curve.sizes, curve.val_accuracy, curve.train_accuracy, color=PALETTE[3], alpha=0.12,
+                    label="generalization gap")
+    ax.set_xscale("log")
+    ax.set_xticks(curve.sizes, [f"{n:,}" for n in curve.sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("training examples (log scale)")
+    ax.set_ylabel("accuracy at the best epoch")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+# --- exercise checkers -------------------------------------------------------
 
 def _curves(history: Any) -> Mapping[str, Sequence[float]]:
     curves = getattr(history, "history", history)
@@ -112,208 +182,25 @@ def _curves(history: Any) -> Mapping[str, Sequence[float]]:
     return curves
 
 
-@dataclass(frozen=True)
-class Diagnosis:
-    """What a history's curves say, with the numbers behind the verdict."""
-
-    verdict: str
-    train_accuracy: float
-    val_accuracy: float
-    gap: float
-    best_epoch: int
-    val_loss_rise: float
-
-    def __str__(self) -> str:
-        return (f"{self.verdict}: final training accuracy {self.train_accuracy:.3f}, validation "
-                f"{self.val_accuracy:.3f} (gap {self.gap:+.3f}); validation loss lowest at epoch "
-                f"{self.best_epoch}, then up by {self.val_loss_rise:.3f}")
-
-
-def diagnose(
-    history: Any,
-    *,
-    target_accuracy: float = 0.85,
-    max_gap: float = 0.08,
-    max_loss_rise: float = 0.10,
-) -> Diagnosis:
-    """Read a history's curves the way the chapter teaches.
-
-    - **underfitting** when even the *training* accuracy ends below
-      ``target_accuracy``: the model has not learned the training data, so the
-      problem is capacity or optimization, not generalization;
-    - **overfitting** when the final train–validation accuracy gap exceeds
-      ``max_gap``, or the validation loss has risen more than ``max_loss_rise``
-      above its minimum (the model keeps improving on data it has seen and
-      gets worse on data it has not);
-    - **healthy** otherwise.
-
-    The thresholds suit MNIST-sized problems; another task needs its own
-    ``target_accuracy`` (what is good enough depends on the task).
-    """
-    curves = _curves(history)
-    target_accuracy = check_float(target_accuracy, "target_accuracy", minimum=0.0, maximum=1.0)
-    max_gap = check_float(max_gap, "max_gap", minimum=0.0)
-    max_loss_rise = check_float(max_loss_rise, "max_loss_rise", minimum=0.0)
-    train_acc = float(curves["accuracy"][-1])
-    val_acc = float(curves["val_accuracy"][-1])
-    val_loss = np.asarray(curves["val_loss"], dtype=float)
-    best = int(np.argmin(val_loss))
-    rise = float(val_loss[-1] - val_loss[best])
-    gap = train_acc - val_acc
-    if train_acc < target_accuracy:
-        verdict = "underfitting"
-    elif gap > max_gap or rise > max_loss_rise:
-        verdict = "overfitting"
-    else:
-        verdict = "healthy"
-    return Diagnosis(verdict, train_acc, val_acc, gap, best + 1, rise)
-
-
-@dataclass(frozen=True)
-class SizeCurve:
-    """Final accuracies of one model trained on growing subsets of the data."""
-
-    sizes: np.ndarray
-    train_accuracy: np.ndarray
-    val_accuracy: np.ndarray
-
-    @property
-    def gap(self) -> np.ndarray:
-        """Training minus validation accuracy, per size."""
-        return self.train_accuracy - self.val_accuracy
-
-
-@cached
-def size_curve(
-    x: Any,
-    y: Any,
-    x_val: Any,
-    y_val: Any,
-    sizes: Sequence[int],
-    *,
-    hidden_units: int = 128,
-    steps: int = 300,
-    batch_size: int = 64,
-    seed: int = 0,
-) -> SizeCurve:
-    """Train on the first ``n`` examples for each ``n`` in ``sizes``; record final accuracies.
-
-    Every run takes the same number of gradient ``steps``, so small subsets
-    are not short-changed: the ``n`` examples are repeated until they fill
-    ``steps × batch_size`` slots (about ``steps × batch_size / n`` passes) and
-    shuffled, then trained on in one call.
-    Training accuracy is measured on the subset the model was trained on,
-    validation accuracy on the whole of ``x_val``.
-    """
-    import keras
-
-    from .mnist_keras import build_model
-
-    x, y = _check_xy(x, y, "x", "y")
-    x_val, y_val = _check_xy(x_val, y_val, "x_val", "y_val")
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) == 0:
-        raise TypeError("sizes must be a non-empty list of integers")
-    sizes_ = [check_int(n, "size", minimum=10, maximum=len(x)) for n in sizes]
-    if sorted(sizes_) != sizes_ or len(set(sizes_)) != len(sizes_):
-        raise ValueError(f"sizes must be strictly increasing, got {sizes_}")
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
-    steps = check_int(steps, "steps", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    train_acc, val_acc = [], []
-    for n in sizes_:
-        keras.utils.set_random_seed(seed)
-        model = build_model(hidden_units, optimizer="adam", inputs=x.shape[1],
-                            loss="sparse_categorical_crossentropy")
-        repeated = np.resize(np.arange(n), steps * batch_size)
-        fit_model(model, x[repeated], y[repeated], epochs=1, batch_size=batch_size, shuffle=True, verbose=0)
-        train_acc.append(accuracy(model, x[:n], y[:n]))
-        val_acc.append(accuracy(model, x_val, y_val))
-    return SizeCurve(np.array(sizes_), np.array(train_acc), np.array(val_acc))
-
-
-def plot_size_curve(curve: SizeCurve, *, title: str = "Accuracy against training-set size") -> plt.Figure:
-    """Training and validation accuracy against the number of training examples (log x axis)."""
-    if not isinstance(curve, SizeCurve):
-        raise TypeError(f"curve must be a SizeCurve (from size_curve), got {type(curve).__name__}")
-    fig, ax = plt.subplots(figsize=(7.0, 4.0))
-    ax.plot(curve.sizes, curve.train_accuracy, marker="o", color=PALETTE[0], label="training")
-    ax.plot(curve.sizes, curve.val_accuracy, marker="s", ls="--", color=PALETTE[1], label="validation")
-    ax.fill_between(curve.sizes, curve.val_accuracy, curve.train_accuracy, color=PALETTE[3], alpha=0.12,
-                    label="generalization gap")
-    ax.set_xscale("log")
-    ax.set_xticks(curve.sizes, [f"{n:,}" for n in curve.sizes])
-    ax.minorticks_off()
-    ax.set_xlabel("training examples (log scale)")
-    ax.set_ylabel("accuracy after training")
-    ax.set_title(title)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    return fig
-
-
-def curve_figure(
-    data: Any,
-    *,
-    hidden_units: int = 128,
-    n_train: int = 3000,
-    epochs: int = 5,
-) -> plt.Figure:
-    """The explorer's view: train with these settings and plot the curves, diagnosed.
-
-    ``data`` is ``((x, y), (x_val, y_val))`` with flattened inputs and integer
-    labels; the first ``n_train`` training examples are used. The defaults are
-    the chapter's healthy run, called the same way (``seed=0``), so with the
-    model cache on the explorer's default view is read back, not trained again.
-    """
-    try:
-        (x, y), (x_val, y_val) = data
-    except (TypeError, ValueError):
-        raise TypeError("data must be ((x, y), (x_val, y_val))") from None
-    n_train = check_int(n_train, "n_train", minimum=10, maximum=len(x))
-    history = train_curves(x[:n_train], y[:n_train], x_val, y_val, hidden_units=hidden_units,
-                           epochs=epochs, seed=0)
-    d = diagnose(history)
-    return plot_history(history, title=f"{hidden_units} hidden units, {n_train:,} examples, {epochs} epochs: "
-                                       f"{d.verdict} (gap {d.gap:+.3f})")
-
-
-def curve_explorer(data: Any) -> widgets.Explorer:
-    """Learning-curve explorer: choose model size, training-set size and epochs, press Train."""
-
-    def render(hidden_units: int, n_train: int, epochs: int) -> plt.Figure:
-        return curve_figure(data, hidden_units=hidden_units, n_train=n_train, epochs=epochs)
-
-    (x, _), _ = data
-    controls = {
-        "hidden_units": widgets.dropdown("hidden units", [2, 8, 32, 128, 512], 128),
-        "n_train": widgets.int_slider("training examples", min(3000, len(x)), 100, len(x), 100),
-        "epochs": widgets.int_slider("epochs", 5, 1, 60),
-    }
-    return widgets.Explorer(render, controls, title="Learning-curve explorer", manual=True,
-                            button_text="Train")
-
-
-# --- exercise checkers -------------------------------------------------------
-
-def check_diagnosis(answer: Any, history: Any) -> Feedback:
-    """Check a learner's verdict ("healthy", "overfitting" or "underfitting") for a history."""
-    d = diagnose(history)
+def check_diagnosis(answer: Any, history: Any, **rule: Any) -> Feedback:
+    """Check a learner's reading of a history against :func:`helpers.diagnosis.diagnose` (one of its LABELS)."""
+    d = diagnose(_curves(history), **rule)
     if not isinstance(answer, str):
-        return Feedback(False, [f"the answer should be one of {list(VERDICTS)}, got {type(answer).__name__}"])
+        return Feedback(False, [f"the answer should be one of {list(LABELS)}, got {type(answer).__name__}"])
     answer = answer.strip().lower()
     try:
-        check_choice(answer, "verdict", VERDICTS)
+        check_choice(answer, "diagnosis", LABELS)
     except ValueError as exc:
         return Feedback(False, [str(exc)])
-    if answer == d.verdict:
+    if answer == d.label:
         return Feedback(True, [str(d)])
     hints = {
-        "underfitting": (f"the training accuracy reaches {d.train_accuracy:.3f}: the model does fit the "
-                         "data it sees, so it is not underfitting"),
-        "overfitting": (f"the gap is only {d.gap:+.3f} and the validation loss rose by "
-                        f"{d.val_loss_rise:.3f}: look at how well it fits the training data first"),
-        "healthy": (f"look again: training accuracy {d.train_accuracy:.3f}, gap {d.gap:+.3f}, validation "
-                    f"loss up {d.val_loss_rise:.3f} after epoch {d.best_epoch}"),
+        "overfitting": (f"validation loss was lowest at epoch {d.best_epoch} of {d.epochs} and is only "
+                        f"{d.val_loss_rise:.0%} above that now: a gap alone ({d.gap:+.3f}) is not overfitting"),
+        "still learning": (f"training loss fell only {d.last_train_drop:.1%} in the last epoch: it has levelled off"),
+        "underfitting": (f"read the training accuracy ({d.train_accuracy:.3f}) and whether training has levelled off "
+                         "first"),
+        "good fit": f"look again at the validation loss and the last epoch's training loss: {d}",
     }
     return Feedback(False, [f"not {answer}: {hints[answer]}"])
 

@@ -9,9 +9,8 @@ thing with Keras so the chapter can assert agreement.
 
 Beyond the losses: the log-sum-exp trick, the gradient of softmax +
 cross-entropy (:func:`softmax_cross_entropy_grad`) checked against finite
-differences (:func:`numerical_gradient`), a from-scratch softmax classifier
-trained with either MSE or cross-entropy (:func:`train_softmax_regression`),
-the figures, and the exercise checkers.
+differences (:func:`numerical_gradient`), the figures (including the learning
+curves of the chapter's Keras comparison of the two losses) and the exercise checkers.
 """
 
 from __future__ import annotations
@@ -21,11 +20,12 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from threadpoolctl import threadpool_limits
 
+from . import widgets
 from .exercises import Feedback, check_array
+from .experiments import Runs
 from .plotting import PALETTE
-from .validation import as_array, check_choice, check_float, check_int, check_same_length
+from .validation import as_array, check_choice, check_float, check_same_length
 
 __all__ = [
     "EPSILON",
@@ -41,10 +41,14 @@ __all__ = [
     "softmax_cross_entropy_grad",
     "numerical_gradient",
     "keras_loss",
-    "train_softmax_regression",
     "plot_losses_for_positive",
     "plot_gradient_vs_probability",
     "plot_learning_speed",
+    "EXPLORER_LOSSES",
+    "loss_curve",
+    "plot_loss_curve",
+    "loss_chart",
+    "loss_explorer",
     "check_bce_from_logits",
     "check_constant_fit",
 ]
@@ -65,6 +69,16 @@ def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
     return y_true, y_pred
 
 
+def _check_range(arr: np.ndarray, name: str, what: str, hint: str = "") -> None:
+    """Reject values outside [0, 1]: a cross-entropy of such "probabilities" or "labels" means nothing.
+
+    Keras does not check: it clips ``y_pred`` to ``[EPSILON, 1 - EPSILON]`` and returns a number
+    (a "perfect" loss of about 0 for a prediction of 2, say). The book's losses refuse instead.
+    """
+    if arr.size and (arr.min() < 0 or arr.max() > 1):
+        raise ValueError(f"{name} must hold {what} in [0, 1], got values from {arr.min():g} to {arr.max():g}{hint}")
+
+
 def mean_squared_error(y_true: Any, y_pred: Any) -> np.ndarray:
     r"""$\frac1K \sum_k (y_k - \hat y_k)^2$ over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -81,11 +95,16 @@ def binary_crossentropy(y_true: Any, y_pred: Any, *, from_logits: bool = False) 
     r"""$-\frac1K \sum_k \bigl[y_k \ln p_k + (1 - y_k) \ln(1 - p_k)\bigr]$ over the last axis.
 
     With ``from_logits=False``, ``y_pred`` holds probabilities, clipped to
-    ``[EPSILON, 1 - EPSILON]`` as Keras does. With ``from_logits=True`` it holds
+    ``[EPSILON, 1 - EPSILON]`` as Keras does. Unlike Keras, values outside [0, 1] in ``y_pred``
+    (without ``from_logits``) or in ``y_true`` raise ``ValueError``: Keras would clip them and
+    report a meaningless, often "perfect", loss. With ``from_logits=True`` it holds
     logits $z$ and the loss is computed without ever forming $p = \sigma(z)$:
     $\max(z, 0) - z y + \ln(1 + e^{-|z|})$, which cannot overflow.
     """
     y_true, y_pred = _pair(y_true, y_pred)
+    _check_range(y_true, "y_true", "labels (0 or 1, or soft labels between)")
+    if not from_logits:
+        _check_range(y_pred, "y_pred", "probabilities", " (pass from_logits=True for raw scores)")
     if from_logits:
         z = y_pred
         per_output = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
@@ -118,8 +137,12 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, *, from_logits: bool = Fa
     exact for any logits, since the rows of ``y_true`` sum to 1).
     """
     y_true, y_pred = _pair(y_true, y_pred)
+    _check_range(y_true, "y_true", "one-hot (or soft) labels")
     if from_logits:
         return logsumexp(y_pred) - np.sum(y_true * y_pred, axis=-1)
+    _check_range(y_pred, "y_pred", "probabilities", " (pass from_logits=True for raw scores)")
+    if y_pred.size and np.any(y_pred.sum(axis=-1) == 0):
+        raise ValueError("y_pred has a row of zeros: each row must be a probability distribution")
     p = y_pred / y_pred.sum(axis=-1, keepdims=True)
     p = np.clip(p, EPSILON, 1 - EPSILON)
     return -np.sum(y_true * np.log(p), axis=-1)
@@ -202,58 +225,14 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: Any, *, eps: float =
     return grad
 
 
-def train_softmax_regression(x: Any, labels: Any, *, loss: str, learning_rate: float = 0.5, steps: int = 300,
-                             init_scale: float = 0.0, seed: int = 0, x_test: Any = None,
-                             labels_test: Any = None) -> dict[str, np.ndarray]:
-    r"""Full-batch gradient descent on a linear softmax classifier, $p = \mathrm{softmax}(xW + b)$.
-
-    ``loss`` is ``"cross_entropy"`` (gradient $p - y$ with respect to the logits)
-    or ``"mse"`` (the mean squared error between $p$ and the one-hot $y$, whose
-    gradient has to pass back through the softmax Jacobian). Weights start as
-    normal noise of standard deviation ``init_scale`` drawn with ``seed`` (0 gives
-    zeros: a uniform first prediction; a large scale gives a confident, mostly
-    wrong one), identical for both losses. Returns per-step
-    ``"loss"`` (of the trained objective), ``"accuracy"`` and, when test data is
-    given, ``"test_accuracy"``.
-    """
-    x = as_array(x, "x", ndim=2)
-    labels = as_array(labels, "labels", ndim=1, dtype=int)
-    check_same_length(x, labels, "x", "labels")
-    check_choice(loss, "loss", ("cross_entropy", "mse"))
-    lr = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
-    steps = check_int(steps, "steps", minimum=1)
-    n, d = x.shape
-    k = int(labels.max()) + 1
-    y = np.eye(k)[labels]
-    init_scale = check_float(init_scale, "init_scale", minimum=0.0)
-    w, b = np.random.default_rng(seed).normal(0.0, init_scale, size=(d, k)), np.zeros(k)
-    history: dict[str, list[float]] = {"loss": [], "accuracy": [], "test_accuracy": []}
-    with threadpool_limits(limits=1):      # small matrices: one BLAS thread is fastest on shared CPUs
-        for _ in range(steps):
-            p = softmax(x @ w + b)
-            history["accuracy"].append(float(np.mean(p.argmax(1) == labels)))
-            if x_test is not None and labels_test is not None:
-                pred = (np.asarray(x_test) @ w + b).argmax(1)
-                history["test_accuracy"].append(float(np.mean(pred == np.asarray(labels_test))))
-            if loss == "cross_entropy":
-                history["loss"].append(float(np.mean(categorical_crossentropy(y, p))))
-                g_logits = (p - y) / n
-            else:
-                history["loss"].append(float(np.mean(mean_squared_error(y, p))))
-                g_p = 2 * (p - y) / (k * n)                                  # dL/dp
-                g_logits = p * (g_p - np.sum(g_p * p, axis=1, keepdims=True))  # back through softmax
-            w -= lr * (x.T @ g_logits)
-            b -= lr * g_logits.sum(0)
-    return {key: np.asarray(v) for key, v in history.items() if v}
-
-
 # --- figures -----------------------------------------------------------------
 
 def plot_losses_for_positive() -> plt.Figure:
     """Each loss for one example whose true label is 1, against the prediction.
 
     MSE, MAE and BCE take a probability $p \\in (0, 1)$; the hinge takes a
-    score $s$ (we plot it against $s = 2p - 1$ so all four share an axis).
+    score $s$; we plot it against $s = 3(2p - 1)$, from −3 to 3, so that all four share an axis
+    and the flat region beyond the margin $s \\ge 1$ (here $p \\ge 2/3$) shows.
     """
     p = np.linspace(0.001, 0.999, 500)
     ones = np.ones((len(p), 1))
@@ -261,7 +240,8 @@ def plot_losses_for_positive() -> plt.Figure:
     ax.plot(p, mean_squared_error(ones, p[:, None]), color=PALETTE[0], label="MSE  (1 − p)²")
     ax.plot(p, mean_absolute_error(ones, p[:, None]), color=PALETTE[1], label="MAE  |1 − p|")
     ax.plot(p, binary_crossentropy(ones, p[:, None]), color=PALETTE[2], label="BCE  −ln p")
-    ax.plot(p, hinge(ones, (2 * p - 1)[:, None]), color=PALETTE[3], ls="--", label="hinge  max(0, 1 − s), s = 2p − 1")
+    ax.plot(p, hinge(ones, (3 * (2 * p - 1))[:, None]), color=PALETTE[3], ls="--",
+            label="hinge  max(0, 1 − s), s = 3(2p − 1)")
     ax.set_xlabel("predicted probability p of the true class")
     ax.set_ylabel("loss for this example")
     ax.set_ylim(0, 4)
@@ -289,21 +269,101 @@ def plot_gradient_vs_probability() -> plt.Figure:
     return fig
 
 
-def plot_learning_speed(runs: dict[str, dict[str, np.ndarray]]) -> plt.Figure:
-    """Training accuracy per step for each labelled run of :func:`train_softmax_regression`."""
-    if not isinstance(runs, dict) or not runs:
-        raise TypeError("runs must be a non-empty dict {label: result of train_softmax_regression}")
+def plot_learning_speed(runs: dict[str, Runs], metric: str = "val_accuracy") -> plt.Figure:
+    """Per-epoch ``metric`` of every seed (thin lines) and their mean (thick) for each recipe.
+
+    ``runs`` maps a label to the :class:`helpers.experiments.Runs` of a recipe whose result kept
+    Keras's ``history.history`` under ``"history"`` (it lands in ``Runs.details``).
+    """
+    if not isinstance(runs, dict) or not runs or not all(isinstance(r, Runs) for r in runs.values()):
+        raise TypeError("runs must be a non-empty dict {label: Runs from helpers.experiments.run}")
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    for i, (label, run) in enumerate(runs.items()):
-        acc = as_array(run["accuracy"], f"runs[{label!r}]['accuracy']", ndim=1)
-        ax.plot(np.arange(1, len(acc) + 1), acc, color=PALETTE[i % len(PALETTE)], label=label)
-    ax.set_xlabel("gradient-descent step")
-    ax.set_ylabel("training accuracy")
+    for i, (label, r) in enumerate(runs.items()):
+        try:
+            curves = np.array([r.details[seed]["history"][metric] for seed in r.seeds], dtype=float)
+        except (KeyError, TypeError):
+            raise ValueError(f"runs[{label!r}] must keep each seed's Keras history (with {metric!r}) under "
+                             "'history'") from None
+        epochs = np.arange(1, curves.shape[1] + 1)
+        color = PALETTE[i % len(PALETTE)]
+        for curve in curves:
+            ax.plot(epochs, curve, color=color, lw=0.8, alpha=0.45)
+        ax.plot(epochs, curves.mean(axis=0), color=color, lw=2.2, marker="o", ms=3,
+                label=f"{label} (mean of {len(curves)} seeds)")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric.replace("_", " "))
     ax.set_ylim(0, 1)
-    ax.set_title("Same classifier, same learning rate, two losses")
-    ax.legend()
+    ax.set_title("Same network, same start, same batches: two losses")
+    ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
+
+
+# --- the loss explorer --------------------------------------------------------
+
+#: The losses the explorer offers, for one sigmoid output p = σ(z).
+EXPLORER_LOSSES: tuple[str, ...] = ("cross-entropy", "squared error", "absolute error", "hinge")
+
+
+def loss_curve(loss: str, label: int) -> Any:
+    r"""One example with a sigmoid output $p = \sigma(z)$: its loss and $\partial L / \partial z$ against $p$.
+
+    ``loss`` is one of :data:`EXPLORER_LOSSES`; ``label`` is 0 or 1. The hinge loss takes the logit
+    $z$ as its score (labels mapped to ±1). Returns a table with columns ``p``, ``quantity``
+    (``"loss"`` or ``"gradient on the logit"``) and ``value``.
+    """
+    import pandas as pd
+
+    check_choice(loss, "loss", EXPLORER_LOSSES)
+    if isinstance(label, bool) or label not in (0, 1):
+        raise ValueError(f"label must be 0 or 1, got {label!r}")
+    p = np.linspace(0.01, 0.99, 50)
+    z = np.log(p / (1 - p))
+    y = np.full((len(p), 1), float(label))
+    if loss == "cross-entropy":
+        value, grad = binary_crossentropy(y, p[:, None]), p - label
+    elif loss == "squared error":
+        value, grad = mean_squared_error(y, p[:, None]), 2 * (p - label) * p * (1 - p)
+    elif loss == "absolute error":
+        value, grad = mean_absolute_error(y, p[:, None]), np.sign(p - label) * p * (1 - p)
+    else:
+        sign = 2 * label - 1
+        value = hinge(y, z[:, None])
+        grad = np.where(sign * z < 1, -sign, 0.0)
+    return pd.concat([pd.DataFrame({"p": p, "quantity": "loss", "value": value}),
+                      pd.DataFrame({"p": p, "quantity": "gradient on the logit", "value": grad})],
+                     ignore_index=True)
+
+
+def plot_loss_curve(frame: Any, loss: str, label: int) -> plt.Figure:
+    """The explorer's matplotlib form: the loss (left) and its gradient on the logit (right)."""
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.4))
+    for ax, quantity, color in zip(axes, ("loss", "gradient on the logit"), (PALETTE[0], PALETTE[2])):
+        rows = frame[frame["quantity"] == quantity]
+        ax.plot(rows["p"], rows["value"], color=color)
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.set_xlabel("predicted probability p of class 1")
+        ax.set_ylabel(quantity)
+        ax.set_title(f"{loss}, label {label}: {quantity}")
+    fig.tight_layout()
+    return fig
+
+
+def loss_chart(base: Any) -> Any:
+    """The explorer's Vega-Lite form: the same two curves, one colour each."""
+    if not hasattr(base, "mark_line"):
+        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    return base.mark_line().encode(x="p:Q", y="value:Q", color="quantity:N").properties(width=420, height=260)
+
+
+def loss_explorer() -> widgets.Explorer:
+    """Pick a loss and the true label; see how hard the loss pushes the logit at every prediction."""
+    return widgets.Explorer(
+        controls={"loss": widgets.Choice(list(EXPLORER_LOSSES), "squared error"),
+                  "label": widgets.Choice([0, 1], 1, radio=True)},
+        compute=loss_curve, render=plot_loss_curve, chart=loss_chart, title="Loss explorer",
+        description="The loss of one example with a sigmoid output, and its gradient on the logit, against the "
+                    "predicted probability; the controls choose the loss and the true label.")
 
 
 # --- exercise checkers ---------------------------------------------------------

@@ -13,8 +13,8 @@ where Keras puts its ``epsilon``, so that :func:`keras_trajectory` and
 :func:`numpy_trajectory` agree step by step.
 
 The module also holds the learning-rate schedules, the 2-D test surfaces and the
-optimizer race, a small from-scratch network for the digits comparison, the
-figures, the race explorer (render function :func:`race_figure`) and the exercise
+optimizer race, the figures (including the chapter's tuned Keras comparison on MNIST,
+:func:`plot_tuned_race`), the race explorer (:func:`race_explorer`, a `widgets.Explorer`) and the exercise
 checkers.
 """
 
@@ -27,10 +27,10 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from . import widgets
 from .exercises import Feedback, check_array
+from .experiments import Comparison, Runs, plot_comparisons, plot_runs
 from .plotting import PALETTE
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
@@ -52,13 +52,16 @@ __all__ = [
     "SURFACES",
     "RACE_LEARNING_RATES",
     "race",
-    "DIGITS_LEARNING_RATES",
-    "train_digits_mlp",
     "plot_race",
     "plot_races",
-    "plot_digits_curves",
+    "plot_tuned_race",
     "plot_schedules",
     "race_figure",
+    "EXPLORER_SCALES",
+    "EXPLORER_STEPS",
+    "race_table",
+    "plot_race_table",
+    "race_chart",
     "race_explorer",
     "check_optimizer",
     "check_stable_learning_rate",
@@ -90,7 +93,12 @@ class Optimizer:
     def current_learning_rate(self) -> float:
         """The rate the next step will use."""
         if callable(self.learning_rate):
-            return float(self.learning_rate(self.iterations))
+            value = self.learning_rate(self.iterations)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                    or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"the learning_rate schedule returned {value!r} at step {self.iterations}: "
+                                 "a learning rate must be a positive, finite number (a negative one climbs the loss)")
+            return float(value)
         return float(self.learning_rate)
 
     def step(self, params: Sequence[Any], grads: Sequence[Any]) -> list[np.ndarray]:
@@ -122,6 +130,14 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(learning_rate={self.learning_rate})"
+
+
+def _check_decay(value: Any, name: str) -> float:
+    """A decay rate of a moving average: in [0, 1). At 1 the average never moves off its start."""
+    value = check_float(value, name, minimum=0.0, maximum=1.0)
+    if value == 1.0:
+        raise ValueError(f"{name} must be < 1 (a decay rate in [0, 1)), got 1.0")
+    return value
 
 
 class SGD(Optimizer):
@@ -168,7 +184,7 @@ class Adagrad(Optimizer):
         super().__init__(learning_rate)
         self.initial_accumulator_value = check_float(initial_accumulator_value, "initial_accumulator_value",
                                                      minimum=0.0)
-        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0)
+        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0, strict_minimum=True)  # 0 gives 0/0 on a zero gradient
 
     def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         return {"accumulator": np.full_like(param, self.initial_accumulator_value)}
@@ -189,8 +205,8 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate: LearningRate = 0.001, rho: float = 0.9, epsilon: float = 1e-7) -> None:
         super().__init__(learning_rate)
-        self.rho = check_float(rho, "rho", minimum=0.0, maximum=1.0)
-        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0)
+        self.rho = _check_decay(rho, "rho")
+        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0, strict_minimum=True)  # 0 gives 0/0 on a zero gradient
 
     def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         return {"mean_square": np.zeros_like(param)}
@@ -214,9 +230,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate: LearningRate = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7) -> None:
         super().__init__(learning_rate)
-        self.beta_1 = check_float(beta_1, "beta_1", minimum=0.0, maximum=1.0)
-        self.beta_2 = check_float(beta_2, "beta_2", minimum=0.0, maximum=1.0)
-        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0)
+        self.beta_1 = _check_decay(beta_1, "beta_1")  # 1 would make the bias correction 1 / (1 - 1)
+        self.beta_2 = _check_decay(beta_2, "beta_2")
+        self.epsilon = check_float(epsilon, "epsilon", minimum=0.0, strict_minimum=True)  # 0 gives 0/0 on a zero gradient
 
     def init_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         return {"m": np.zeros_like(param), "v": np.zeros_like(param)}
@@ -244,6 +260,8 @@ def make_keras_optimizer(name: str, learning_rate: Any) -> Any:
     import keras
 
     check_choice(name, "optimizer", OPTIMIZERS)
+    if not callable(learning_rate):   # a number, or a keras.optimizers.schedules object
+        learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
     if name == "sgd":
         return keras.optimizers.SGD(learning_rate)
     if name in ("momentum", "nesterov"):
@@ -404,63 +422,6 @@ def race(surface: str, names: Sequence[str] = OPTIMIZERS, *, steps: int = 100,
     return paths
 
 
-# --- the digits comparison -------------------------------------------------------
-
-#: Learning rates for the digits comparison (a usual value for each method).
-DIGITS_LEARNING_RATES: dict[str, float] = {"sgd": 0.1, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.05,
-                                           "rmsprop": 0.001, "adam": 0.001}
-
-
-def train_digits_mlp(x: Any, labels: Any, optimizer: Optimizer, *, hidden: int = 32, epochs: int = 10,
-                     batch_size: int = 64, seed: int = 0, x_val: Any = None,
-                     labels_val: Any = None) -> dict[str, np.ndarray]:
-    """Train a from-scratch 1-hidden-layer ReLU network with softmax + cross-entropy.
-
-    He-initialised weights and the mini-batch order depend only on ``seed``, so
-    every optimizer sees the same network and the same batches. Returns the
-    per-epoch training ``"loss"`` (mean over the epoch's batches) and, if
-    validation data is given, ``"val_accuracy"``.
-    """
-    x = as_array(x, "x", ndim=2)
-    labels = as_array(labels, "labels", ndim=1, dtype=int)
-    check_same_length(x, labels, "x", "labels")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an Optimizer, got {type(optimizer).__name__}")
-    hidden = check_int(hidden, "hidden", minimum=1)
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    n, d = x.shape
-    k = int(labels.max()) + 1
-    rng = np.random.default_rng(seed)
-    params = [rng.normal(0, np.sqrt(2 / d), (d, hidden)), np.zeros(hidden),
-              rng.normal(0, np.sqrt(2 / hidden), (hidden, k)), np.zeros(k)]
-    onehot = np.eye(k)[labels]
-    history: dict[str, list[float]] = {"loss": [], "val_accuracy": []}
-    with threadpool_limits(limits=1):      # small matrices: one BLAS thread is fastest on shared CPUs
-        for _ in range(epochs):
-            order = rng.permutation(n)
-            batch_losses = []
-            for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
-                w1, b1, w2, b2 = params
-                a1 = x[idx] @ w1 + b1
-                h1 = np.maximum(a1, 0)
-                z = h1 @ w2 + b2
-                p = np.exp(z - z.max(1, keepdims=True))
-                p /= p.sum(1, keepdims=True)
-                batch_losses.append(float(-np.mean(np.log(p[np.arange(len(idx)), labels[idx]] + 1e-12))))
-                g_z = (p - onehot[idx]) / len(idx)                 # softmax + cross-entropy
-                g_a1 = (g_z @ w2.T) * (a1 > 0)
-                grads = [x[idx].T @ g_a1, g_a1.sum(0), h1.T @ g_z, g_z.sum(0)]
-                params = optimizer.step(params, grads)
-            history["loss"].append(float(np.mean(batch_losses)))
-            if x_val is not None and labels_val is not None:
-                w1, b1, w2, b2 = params
-                pred = (np.maximum(np.asarray(x_val) @ w1 + b1, 0) @ w2 + b2).argmax(1)
-                history["val_accuracy"].append(float(np.mean(pred == np.asarray(labels_val))))
-    return {key: np.asarray(v) for key, v in history.items() if v}
-
-
 # --- figures -----------------------------------------------------------------
 
 def _contours(ax: plt.Axes, track: Surface) -> None:
@@ -510,26 +471,20 @@ def plot_races(results: dict[str, dict[str, np.ndarray]]) -> plt.Figure:
     return fig
 
 
-def plot_digits_curves(histories: dict[str, dict[str, np.ndarray]]) -> plt.Figure:
-    """Per-epoch training loss (log scale) and validation accuracy, one line per optimizer."""
-    if not isinstance(histories, dict) or not histories:
-        raise TypeError("histories must be a non-empty dict {optimizer: result of train_digits_mlp}")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 3.8))
-    for name, hist in histories.items():
-        color = PALETTE[OPTIMIZERS.index(name) % len(PALETTE)] if name in OPTIMIZERS else None
-        epochs = np.arange(1, len(hist["loss"]) + 1)
-        left.semilogy(epochs, hist["loss"], marker="o", markersize=3, color=color, label=name)
-        if "val_accuracy" in hist:
-            right.plot(epochs, hist["val_accuracy"], marker="o", markersize=3, color=color, label=name)
-    left.set_xlabel("epoch")
-    left.set_ylabel("training loss (log scale)")
-    left.set_title("Training loss")
-    right.set_xlabel("epoch")
-    right.set_ylabel("validation accuracy")
-    right.set_title("Validation accuracy")
-    for ax in (left, right):
-        ax.legend(fontsize=8)
-    fig.suptitle("Six optimizers, same network, same initial weights, same batches (8×8 digits)")
+def plot_tuned_race(runs: Sequence[Runs], comparisons: Sequence[Comparison]) -> plt.Figure:
+    """Left: every seed's validation accuracy per optimizer, each with its mean and 95% interval.
+    Right: each paired difference from the baseline with its interval (helpers.experiments' figures)."""
+    if not runs or not all(isinstance(r, Runs) for r in runs):
+        raise TypeError("runs must be a non-empty list of Runs (from helpers.experiments.run)")
+    if not comparisons or not all(isinstance(c, Comparison) for c in comparisons):
+        raise TypeError("comparisons must be a non-empty list of Comparison (from helpers.experiments.compare)")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11.5, 3.9), gridspec_kw={"width_ratios": [1.25, 1]})
+    plot_runs(list(runs), comparisons[0].metric, ax=left,
+              title=f"Each optimizer at its tuned rate, {len(runs[0].seeds)} seeds")
+    left.set_xlabel("optimizer")
+    left.tick_params(axis="x", labelrotation=30)
+    plot_comparisons(list(comparisons), ax=right, title=f"Paired difference from {comparisons[0].b}")
+    right.set_ylabel("comparison")
     fig.tight_layout()
     return fig
 
@@ -567,21 +522,57 @@ def race_figure(surface: str = "valley", names: Sequence[str] = OPTIMIZERS, lr_s
     return fig
 
 
+#: The explorer's settings: learning-rate multipliers, and the steps shown on each surface.
+EXPLORER_SCALES: tuple[float, ...] = (0.3, 0.5, 1.0, 2.0, 3.0)
+EXPLORER_STEPS: dict[str, int] = {"valley": 60, "saddle": 60, "rosenbrock": 1000}
+
+
+def race_table(surface: str, lr_scale: float, *, points: int = 61) -> Any:
+    """Every optimizer's path in the race at one setting, as a table (``optimizer``, ``step``, ``x``, ``y``, ``f``).
+
+    Runs :data:`EXPLORER_STEPS` steps of :func:`race`, keeping about ``points`` positions of each path
+    (always the first and the last) so that the explorer's table stays small.
+    """
+    import pandas as pd
+
+    check_choice(surface, "surface", tuple(SURFACES))
+    points = check_int(points, "points", minimum=2)
+    track = SURFACES[surface]
+    rows = []
+    for name, path in race(surface, OPTIMIZERS, steps=EXPLORER_STEPS[surface], lr_scale=lr_scale).items():
+        keep = np.unique(np.linspace(0, len(path) - 1, min(points, len(path))).round().astype(int))
+        for k in keep:
+            rows.append({"optimizer": name, "step": int(k), "x": float(path[k, 0]), "y": float(path[k, 1]),
+                         "f": float(track.f(path[k]))})
+    return pd.DataFrame(rows)
+
+
+def plot_race_table(frame: Any, surface: str, lr_scale: float) -> plt.Figure:
+    """The explorer's matplotlib form: the paths of :func:`race_table` over the surface's contours."""
+    paths = {name: rows[["x", "y"]].to_numpy() for name, rows in frame.groupby("optimizer", sort=False)}
+    fig = plot_race(surface, paths)
+    ax = fig.axes[0]
+    ax.set_title(f"{surface}, learning rates × {lr_scale:g}, {EXPLORER_STEPS[surface]} steps")
+    fig.tight_layout()
+    return fig
+
+
+def race_chart(base: Any) -> Any:
+    """The explorer's Vega-Lite form: each optimizer's path, in step order."""
+    if not hasattr(base, "mark_line"):
+        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    return base.mark_line(point=True).encode(x="x:Q", y="y:Q", color="optimizer:N", order="step:Q",
+                                             tooltip=["optimizer", "step", "f"]).properties(width=420, height=300)
+
+
 def race_explorer() -> widgets.Explorer:
-    """Choose a surface, optimizers, a learning-rate multiplier and a number of steps."""
-    import ipywidgets as W
-
-    def render(surface: str, names: tuple[str, ...], lr_scale: float, steps: int) -> plt.Figure:
-        return race_figure(surface, names, lr_scale, steps)
-
-    controls = {
-        "surface": widgets.dropdown("surface", list(SURFACES), "valley"),
-        "names": W.SelectMultiple(options=list(OPTIMIZERS), value=OPTIMIZERS, rows=6,
-                                  description="optimizers", style={"description_width": "initial"}),
-        "lr_scale": widgets.log_slider("learning rates ×", 1.0, 0.1, 10.0),
-        "steps": widgets.int_slider("steps", 60, 10, 1000, 10),
-    }
-    return widgets.Explorer(render, controls, title="Optimizer race")
+    """Choose a surface and a factor applied to every optimizer's learning rate; see the six paths."""
+    return widgets.Explorer(
+        controls={"surface": widgets.Choice(list(SURFACES), "valley"),
+                  "lr_scale": widgets.Steps(list(EXPLORER_SCALES), 1.0, label="learning rates ×")},
+        compute=race_table, render=plot_race_table, chart=race_chart, title="Optimizer race",
+        description="The paths of six optimizers from the same start on a 2-D loss surface; the controls choose "
+                    "the surface and a factor applied to every learning rate.")
 
 
 # --- exercise checkers ---------------------------------------------------------

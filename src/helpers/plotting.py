@@ -106,7 +106,12 @@ def digit_grid(
     ncols = check_int(ncols, "ncols", minimum=1)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    names = list(class_names) if class_names is not None else [str(i) for i in range(10)]
+    names = _class_names(class_names, 10)
+    _check_labels(labels, len(names), "labels")
+    if predictions is not None:
+        _check_labels(predictions, len(names), "predictions")
+        if probabilities is not None and probabilities.shape != (n, len(names)):
+            raise ValueError(f"probabilities must have shape ({n}, {len(names)}), got {probabilities.shape}")
 
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.25 * ncols, 1.45 * nrows + 0.4), squeeze=False)
     for k, ax in enumerate(axes.flat):
@@ -126,6 +131,21 @@ def digit_grid(
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def _class_names(class_names: Sequence[str] | None, default: int) -> list[str]:
+    if class_names is None:
+        return [str(i) for i in range(default)]
+    if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence) or not class_names:
+        raise TypeError("class_names must be a non-empty list of strings")
+    return [str(c) for c in class_names]
+
+
+def _check_labels(labels: np.ndarray, classes: int, name: str) -> None:
+    """Labels index the class names: refuse -1 (numpy would read it as the last class) and 12 of 10."""
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        bad = labels[(labels < 0) | (labels >= classes)][0]
+        raise ValueError(f"{name} must be class numbers in 0..{classes - 1}, got {bad}")
 
 
 def plot_history(
@@ -208,9 +228,18 @@ def probability_bars(
     """Draw a model's class probabilities as bars on ``ax``; the true class in green."""
     probabilities = as_array(probabilities, "probabilities", ndim=1)
     k = len(probabilities)
-    names = list(class_names) if class_names is not None else [str(i) for i in range(k)]
+    if k == 0:
+        raise ValueError("probabilities is empty")
+    if probabilities.min() < 0 or probabilities.max() > 1:
+        raise ValueError(f"probabilities must lie in [0, 1], got {probabilities.min():g}..{probabilities.max():g}")
+    names = _class_names(class_names, k)
+    if len(names) != k:
+        raise ValueError(f"class_names has {len(names)} names for {k} probabilities")
     colors = [PALETTE[0]] * k
     if label is not None:
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+            raise TypeError(f"label must be a class number, got {type(label).__name__}")
+        _check_labels(np.array([label]), k, "label")
         colors[int(label)] = PALETTE[2]
     ax.bar(range(k), probabilities, color=colors)
     ax.set_xticks(range(k), names)

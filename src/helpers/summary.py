@@ -10,6 +10,12 @@ Data and figures for the book's closing chapter:
   with the BibTeX key of its source; :func:`scale_figure` plots them and
   :func:`doubling_time` / :func:`fit_doubling_time` turn growth into a doubling time.
 - :func:`scale_explorer`: the interactive version of :func:`scale_figure`.
+- :data:`LLM_FACTS`: dated, sourced numbers on large language models since 2020 (tokens,
+  parameters, active parameters of mixture-of-experts models, training costs), for the
+  chapter's 2020–2026 section; :func:`llm_table` prints them with the ratios the text uses.
+
+Nothing here reads a file: the chapter runs from a download that holds only the notebook and
+this package (the tests check the tables against ``_toc.yml`` and ``references.bib``).
 """
 
 from __future__ import annotations
@@ -39,6 +45,10 @@ __all__ = [
     "Milestone",
     "MILESTONES",
     "milestone_table",
+    "LLMFact",
+    "LLM_FACTS",
+    "TRAINING_COSTS",
+    "llm_table",
     "doubling_time",
     "fit_doubling_time",
     "scale_figure",
@@ -83,7 +93,7 @@ CHAPTERS: tuple[ChapterEntry, ...] = (
     ChapterEntry("chapters/05_mnist_keras", 5, "Handwritten digits with Keras",
                  "the article's program, run and explained line by line"),
     ChapterEntry("chapters/06_applications", 6, "Applications", "images (CNNs), text (embeddings), sound (spectrograms)"),
-    ChapterEntry("chapters/07_tools", 7, "Tools and resources", "four Keras APIs, pretrained models, transfer learning"),
+    ChapterEntry("chapters/07_frameworks", 7, "Tools and resources", "four Keras APIs, pretrained models, transfer learning"),
     ChapterEntry("chapters/08_summary", 8, "Summary and future trends",
                  "this map; scale, data, compute, security; where research is heading"),
     ChapterEntry("chapters/09_learning_curves", 9, "FAQ 1: learning curves", "reading training and validation curves"),
@@ -181,9 +191,72 @@ MILESTONES: tuple[Milestone, ...] = (
 
 def milestone_table(milestones: Sequence[Milestone] = MILESTONES) -> str:
     """The milestones as aligned text lines (name, year, parameters, domain, source)."""
+    if isinstance(milestones, (str, bytes)) or not milestones or not all(isinstance(m, Milestone) for m in milestones):
+        raise TypeError("milestones must be a non-empty sequence of Milestone")
     rows = [f"{'model':18s} {'year':>4s} {'parameters':>16s}  {'domain':8s} source"]
     for m in milestones:
         rows.append(f"{m.name:18s} {m.year:4d} {m.params:16,.0f}  {m.domain:8s} {m.source}")
+    return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class LLMFact:
+    """A large language model as its developers reported it (``None``: not published).
+
+    ``active`` is the number of parameters used for each token: the same as ``params`` for a
+    dense model, a fraction of it for a mixture-of-experts model.
+    """
+
+    name: str
+    year: int
+    params: float | None
+    active: float | None
+    tokens: float | None
+    source: str
+
+    @property
+    def tokens_per_param(self) -> float | None:
+        """Training tokens per (active) parameter; Chinchilla's compute-optimal rule is about 20."""
+        if self.tokens is None or self.active is None:
+            return None
+        return self.tokens / self.active
+
+
+#: Dated numbers from each model's own paper or report.
+LLM_FACTS: tuple[LLMFact, ...] = (
+    LLMFact("GPT-3", 2020, 175e9, 175e9, 300e9, "brown2020language"),
+    LLMFact("Chinchilla", 2022, 70e9, 70e9, 1.4e12, "hoffmann2022training"),
+    LLMFact("PaLM", 2022, 540e9, 540e9, 780e9, "chowdhery2023palm"),
+    LLMFact("LLaMA 65B", 2023, 65e9, 65e9, 1.4e12, "touvron2023llama"),
+    LLMFact("GPT-4", 2023, None, None, None, "openai2023gpt4"),
+    LLMFact("Mixtral 8x7B", 2024, 47e9, 13e9, None, "jiang2024mixtral"),
+    LLMFact("Llama 3 405B", 2024, 405e9, 405e9, 15.6e12, "grattafiori2024llama"),
+    LLMFact("DeepSeek-V3", 2024, 671e9, 37e9, 14.8e12, "deepseek2024deepseek"),
+)
+
+#: Estimated training costs in US dollars, with their sources: the AI Index 2024's estimates of the
+#: compute cost, and DeepSeek's own figure for V3's final run (2.788 million H800 GPU hours at an
+#: assumed $2 per GPU hour; it excludes research and earlier runs).
+TRAINING_COSTS: dict[str, tuple[float, str]] = {
+    "GPT-4": (78e6, "maslej2024artificial"),
+    "Gemini Ultra": (191e6, "maslej2024artificial"),
+    "DeepSeek-V3 (final run)": (5.576e6, "deepseek2024deepseek"),
+}
+
+
+def llm_table(facts: Sequence[LLMFact] = LLM_FACTS) -> str:
+    """The facts as aligned text: parameters, active parameters, tokens and tokens per active parameter."""
+    if not facts or not all(isinstance(f, LLMFact) for f in facts):
+        raise TypeError("facts must be a non-empty sequence of LLMFact")
+
+    def fmt(v: float | None, unit: float, suffix: str, digits: int) -> str:
+        return "not published" if v is None else f"{v / unit:,.{digits}f}{suffix}"
+
+    rows = [f"{'model':14s} {'year':>4s} {'parameters':>14s} {'active/token':>14s} {'tokens':>14s} {'tokens/active':>13s}"]
+    for f in facts:
+        ratio = f.tokens_per_param
+        rows.append(f"{f.name:14s} {f.year:4d} {fmt(f.params, 1e9, ' B', 0):>14s} {fmt(f.active, 1e9, ' B', 0):>14s} "
+                    f"{fmt(f.tokens, 1e12, ' T', 2):>14s} {'-' if ratio is None else f'{ratio:.1f}':>13s}")
     return "\n".join(rows)
 
 
@@ -237,17 +310,51 @@ def scale_figure(milestones: Sequence[Milestone] = MILESTONES, *, log: bool = Tr
     return fig
 
 
+def _trend(shown: Sequence[Milestone]) -> tuple[float, float] | None:
+    years = np.array([m.year for m in shown], dtype=float)
+    if len(shown) < 2 or np.ptp(years) == 0:
+        return None
+    slope, intercept = np.polyfit(years, np.log2([m.params for m in shown]), 1)
+    return float(slope), float(intercept)
+
+
 def scale_explorer(milestones: Sequence[Milestone] = MILESTONES) -> widgets.Explorer:
-    """Switch between log and linear axes and move the start year."""
+    """Move the start year: the models from that year on, and the doubling time fitted to them."""
+    import pandas as pd
 
-    def render(scale: str, start_year: int) -> plt.Figure:
-        return scale_figure(milestones, log=scale == "log", start_year=start_year)
+    years = sorted({m.year for m in milestones})
+    starts = [y for y in years if len([m for m in milestones if m.year >= y]) >= 3]
+    if len(starts) < 2:
+        raise ValueError("scale_explorer needs milestones spanning at least four years")
 
-    controls = {
-        "scale": widgets.dropdown("vertical axis", ["log", "linear"], "log"),
-        "start_year": widgets.int_slider("from year", 1995, 1995, 2019),
-    }
-    return widgets.Explorer(render, controls, title="Model-size explorer")
+    def compute(start_year: int) -> Any:
+        shown = [m for m in milestones if m.year >= start_year]
+        slope, intercept = _trend(shown)
+        return pd.DataFrame({"model": [m.name for m in shown], "year": [m.year for m in shown],
+                             "log10_params": [math.log10(m.params) for m in shown],
+                             "trend": [(slope * m.year + intercept) * math.log10(2) for m in shown],
+                             "doubling_years": [1 / slope] * len(shown)})
+
+    def render(frame: Any, start_year: int) -> plt.Figure:
+        return scale_figure(milestones, start_year=start_year,
+                            title=f"Published model sizes since {start_year}: doubling every "
+                                  f"{frame['doubling_years'].iloc[0]:.1f} years")
+
+    def chart(base: Any) -> Any:
+        import altair as alt
+
+        points = base.mark_point(filled=True, size=60, color=PALETTE[1]).encode(
+            x=alt.X("year:Q", scale=alt.Scale(domain=[1995, 2025]), axis=alt.Axis(format="d")),
+            y=alt.Y("log10_params:Q", title="log10(parameters)", scale=alt.Scale(domain=[4, 12])),
+            tooltip=["model:N", "year:Q", "doubling_years:Q"])
+        line = base.mark_line(strokeDash=[4, 4], color="gray").encode(x="year:Q", y="trend:Q")
+        return line + points
+
+    return widgets.Explorer(controls={"start_year": widgets.Steps(starts[:-1] if len(starts) > 2 else starts,
+                                                                  starts[0], label="from year")},
+                            compute=compute, render=render, chart=chart, title="Model-size explorer",
+                            description="Parameter counts of published models against their year, on a log "
+                                        "scale, with the fitted trend; the control moves the first year included.")
 
 
 def bib_keys(bib_path: str | Path) -> set[str]:

@@ -12,29 +12,39 @@ Three things the chapter shows with code:
 2. **Keras Applications offline.** :func:`application_summary` builds published
    architectures with ``weights=None`` (random weights: nothing is downloaded)
    and counts their parameters.
-3. **Transfer learning on the digits.** A small CNN is trained on digits 0–4
-   (:func:`build_feature_extractor`, :func:`train_source_model`); its
-   convolutional layers are reused, frozen, for digits 5–9 with a few labels per
-   class and compared with the same network trained from scratch
-   (:func:`transfer_experiment`, :func:`transfer_figure`, :func:`transfer_explorer`).
+3. **Eager execution and ``tf.function``.** :func:`time_epoch` times a training step
+   run eagerly and compiled into a graph.
+4. **Pretrained weights, online only.** :func:`pretrained_weights_status` says whether
+   ImageNet weights can be used here without touching the network offline;
+   :func:`sample_photo` is a bundled photograph to classify.
+5. **Transfer learning on the digits.** A small CNN trained on digits 0–4
+   (:func:`build_feature_extractor`, :func:`build_classifier`) is reused, frozen,
+   for digits 5–9 with a few labels per class, and compared over seeds with the same
+   network trained from scratch (:func:`transfer_recipe`, run by
+   ``helpers.experiments.run``; :func:`transfer_table`, :func:`transfer_figure`,
+   :func:`transfer_explorer`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import importlib.util
+import os
+import socket
+import statistics
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .cache import cached
-from . import widgets
+from . import experiments, widgets
 from .exercises import Feedback, check_scalar
 from .plotting import PALETTE
 from .runtime import quiet_tensorflow
-from .training import STEPS_PER_EXECUTION, fit as fit_model, fit_epochs
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 quiet_tensorflow()  # before TensorFlow is imported
@@ -43,6 +53,7 @@ import tensorflow as tf  # noqa: E402
 
 __all__ = [
     "APPLICATIONS",
+    "MOBILENET_WEIGHTS",
     "load_small_digits",
     "sequential_model",
     "functional_model",
@@ -51,17 +62,20 @@ __all__ = [
     "train_with_fit",
     "train_with_gradient_tape",
     "weights_max_difference",
+    "time_epoch",
+    "installed_backends",
     "AppInfo",
     "application_summary",
+    "pretrained_weights_status",
+    "sample_photo",
     "split_by_digits",
     "few_labels",
     "build_feature_extractor",
     "build_classifier",
-    "train_source_model",
-    "TransferResult",
-    "transfer_experiment",
+    "copy_of",
+    "transfer_recipe",
+    "transfer_table",
     "transfer_figure",
-    "transfer_bars",
     "transfer_explorer",
     "check_dense_params",
     "check_loop_accuracy",
@@ -147,19 +161,23 @@ def _check_xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train_with_fit(model: keras.Model, x: Any, y: Any, *, epochs: int = 5, batch_size: int = 64,
-                   learning_rate: float = 0.1) -> list[float]:
+                   learning_rate: float = 0.1, validation_data: tuple[Any, Any] | None = None) -> list[float]:
     """Compile with plain SGD and fit without shuffling; return the loss after each epoch.
 
     The loss Keras reports for an epoch is the mean over that epoch's batches,
     weighted by batch size, of the loss *before* each batch's update.
+    ``validation_data`` is measured after each epoch; it does not change the training.
     """
     x, y = _check_xy(x, y)
+    if validation_data is not None:
+        validation_data = _check_xy(*validation_data)
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=False,
+                        validation_data=validation_data, verbose=0)
     return [float(v) for v in history.history["loss"]]
 
 
@@ -258,6 +276,84 @@ def _application_summary(name: str, include_top: bool) -> AppInfo:
     return info
 
 
+# --- eager execution and tf.function -------------------------------------------
+
+
+def time_epoch(step: Callable[[Any, Any], Any], x: Any, y: Any, *, batch_size: int = 64,
+               repeats: int = 5) -> float:
+    """Median wall time, in seconds, of one pass of ``step(xb, yb)`` over the batches of ``x, y``.
+
+    ``step`` is a training step (eager, or compiled with ``tf.function``). Each of the
+    ``repeats`` passes is timed on its own; the median resists the odd slow pass on a busy
+    machine. Call the step once before timing a ``tf.function``, so that tracing is not timed.
+    """
+    if not callable(step):
+        raise TypeError(f"step must be a function of (x_batch, y_batch), got {type(step).__name__}")
+    x, y = _check_xy(x, y)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    repeats = check_int(repeats, "repeats", minimum=1)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for i in range(0, len(x), batch_size):
+            loss = step(x[i:i + batch_size], y[i:i + batch_size])
+        float(loss)  # wait until the last step has really finished
+        times.append(time.perf_counter() - start)
+    return float(statistics.median(times))
+
+
+def installed_backends() -> dict[str, bool]:
+    """Which of Keras 3's three backends can be imported here (without importing them)."""
+    return {name: importlib.util.find_spec(name) is not None for name in ("tensorflow", "jax", "torch")}
+
+
+# --- pretrained weights: online only ----------------------------------------------
+
+#: The file ``keras.applications.MobileNetV2(weights="imagenet")`` downloads (alpha 1.0, 224×224, with top).
+MOBILENET_WEIGHTS = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5"
+
+
+def pretrained_weights_status(filename: str = MOBILENET_WEIGHTS, *, timeout: float = 3.0) -> tuple[bool, str]:
+    """Can the pretrained weights be used here? ``(usable, one sentence saying why)``.
+
+    In order: weights already in Keras's cache (``~/.keras/models``) are used; with
+    ``DLBOOK_DATA_SOURCE=sample`` (the book's offline build and tests) nothing is tried on the
+    network; otherwise one connection to the server that hosts Keras's weights is attempted,
+    with a short ``timeout``. Nothing is downloaded here.
+    """
+    if not isinstance(filename, str) or not filename:
+        raise TypeError("filename must be a non-empty string")
+    timeout = check_float(timeout, "timeout", minimum=0.0, strict_minimum=True)
+    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "models" / filename
+    if cache.is_file():
+        return True, f"the ImageNet weights are in Keras's cache ({cache.name})"
+    if os.environ.get("DLBOOK_DATA_SOURCE", "").strip().lower() == "sample":
+        return False, ("offline (DLBOOK_DATA_SOURCE=sample): skipping the pretrained ImageNet model; run this "
+                       "notebook online (Colab, Binder) to classify the photo with it")
+    try:
+        socket.create_connection(("storage.googleapis.com", 443), timeout=timeout).close()
+    except OSError:
+        return False, ("no network: skipping the pretrained ImageNet model; run this notebook online "
+                       "(Colab, Binder) to classify the photo with it")
+    return True, "online: Keras will download the ImageNet weights (14 MB) on first use"
+
+
+def sample_photo(name: str = "flower.jpg", size: int = 224) -> np.ndarray:
+    """One of scikit-learn's two bundled photographs (``"china.jpg"`` or ``"flower.jpg"``),
+    centre-cropped to a square and resized to ``size``×``size``: ``uint8`` array (size, size, 3)."""
+    from sklearn.datasets import load_sample_image
+
+    check_choice(name, "name", ("china.jpg", "flower.jpg"))
+    size = check_int(size, "size", minimum=8, maximum=1024)
+    photo = load_sample_image(name)
+    h, w = photo.shape[:2]
+    side = min(h, w)
+    top, left = (h - side) // 2, (w - side) // 2
+    square = photo[top:top + side, left:left + side]
+    resized = keras.ops.image.resize(square[None].astype("float32"), (size, size))
+    return np.clip(np.round(np.asarray(resized)[0]), 0, 255).astype("uint8")
+
+
 # --- transfer learning --------------------------------------------------------
 
 
@@ -294,157 +390,177 @@ def few_labels(x: Any, y: Any, per_class: int, *, seed: int = 0) -> tuple[np.nda
     return x[order], y[order]
 
 
-def build_feature_extractor(*, seed: int = 0) -> keras.Model:
+def build_feature_extractor() -> keras.Model:
     """Conv(8) → pool → Conv(16) → pool → flatten: a 28×28 image → 400 features."""
-    init = keras.initializers.GlorotUniform
     return keras.Sequential([
         keras.Input(shape=(28, 28, 1)),
-        keras.layers.Conv2D(8, 3, activation="relu", kernel_initializer=init(seed=seed)),
+        keras.layers.Conv2D(8, 3, activation="relu"),
         keras.layers.MaxPooling2D(2),
-        keras.layers.Conv2D(16, 3, activation="relu", kernel_initializer=init(seed=seed + 1)),
+        keras.layers.Conv2D(16, 3, activation="relu"),
         keras.layers.MaxPooling2D(2),
         keras.layers.Flatten(),
     ], name="feature_extractor")
 
 
-def build_classifier(base: keras.Model, classes: int = 5, *, freeze: bool = True, seed: int = 0,
+def build_classifier(base: keras.Model, classes: int = 5, *, freeze: bool = True,
                      learning_rate: float = 0.01) -> keras.Model:
-    """``base`` followed by a new softmax head, compiled; ``freeze`` stops ``base`` from training."""
+    """``base`` followed by a new softmax head, compiled with Adam; ``freeze`` stops ``base`` from training."""
     if not isinstance(base, keras.Model):
         raise TypeError(f"base must be a keras Model, got {type(base).__name__}")
     classes = check_int(classes, "classes", minimum=2)
+    learning_rate = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
     base.trainable = not freeze
     model = keras.Sequential([
         keras.Input(shape=base.input_shape[1:]),
         base,
-        keras.layers.Dense(classes, activation="softmax",
-                           kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 10)),
+        keras.layers.Dense(classes, activation="softmax", name="head"),
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], steps_per_execution=STEPS_PER_EXECUTION)
+                  metrics=["accuracy"])
     return model
 
 
-@cached
-def train_source_model(x: Any, y: Any, *, epochs: int = 2, seed: int = 0) -> tuple[keras.Model, keras.Model]:
-    """Train feature extractor + head on the source task; return ``(classifier, feature_extractor)``."""
-    x = as_array(x, "x", ndim=4, dtype="float32")
-    y = as_array(y, "y", ndim=1, dtype="int64")
-    check_same_length(x, y, "x", "y")
-    keras.utils.set_random_seed(seed)
-    base = build_feature_extractor(seed=seed)
-    model = build_classifier(base, int(y.max()) + 1, freeze=False, seed=seed)
-    fit_model(model, x, y, epochs=check_int(epochs, "epochs", minimum=1), batch_size=32, verbose=0)
-    return model, base
-
-
-def _clone_base(base: keras.Model) -> keras.Model:
+def copy_of(base: keras.Model) -> keras.Model:
+    """A new model with ``base``'s architecture and a copy of its weights (training it leaves ``base`` alone)."""
+    if not isinstance(base, keras.Model):
+        raise TypeError(f"base must be a keras Model, got {type(base).__name__}")
     copy = keras.models.clone_model(base)
     copy.set_weights(base.get_weights())
     return copy
 
 
-@dataclass(frozen=True)
-class TransferResult:
-    """Test accuracy on the target task with ``per_class`` labels: transferred vs from scratch."""
+def transfer_recipe(base: keras.Model | None, train: tuple[Any, Any], val: tuple[Any, Any], per_class: int, *,
+                    epochs: int = 30, batches_per_epoch: int = 5,
+                    test: tuple[Any, Any] | None = None) -> Callable[[int], dict[str, float]]:
+    """The recipe ``experiments.run`` calls with each seed, for one label budget.
 
-    per_class: int
-    transfer: float
-    scratch: float
-
-    def __str__(self) -> str:
-        return (f"{self.per_class:4d} labels per class: transfer {self.transfer:.3f}   "
-                f"from scratch {self.scratch:.3f}   gain {self.transfer - self.scratch:+.3f}")
-
-
-@cached
-def transfer_experiment(base: keras.Model, train: tuple[np.ndarray, np.ndarray],
-                        test: tuple[np.ndarray, np.ndarray], per_class: Sequence[int], *,
-                        epochs: int = 15, freeze: bool = True, seed: int = 0) -> list[TransferResult]:
-    """For each label budget: train (a) a copy of ``base`` + new head and (b) the same network
-    from random weights, on the same few labelled examples; evaluate both on ``test``."""
-    if not isinstance(base, keras.Model):
-        raise TypeError(f"base must be a keras Model, got {type(base).__name__}")
-    if isinstance(per_class, int) or not per_class:
-        raise TypeError("per_class must be a non-empty list of integers, e.g. [5, 20]")
+    With ``base`` (a trained feature extractor): a copy of it, frozen, plus a new head. With
+    ``base=None``: the same network from random weights. Both draw the same ``per_class``
+    examples of each class for a given seed (:func:`few_labels`), and both take the same
+    number of Adam steps, ``epochs × batches_per_epoch``, whatever the budget: the batch size
+    grows with the data. Returns the validation accuracy (and the test accuracy if ``test``).
+    """
+    if base is not None and not isinstance(base, keras.Model):
+        raise TypeError(f"base must be a keras Model or None, got {type(base).__name__}")
+    per_class = check_int(per_class, "per_class", minimum=1)
     epochs = check_int(epochs, "epochs", minimum=1)
-    (x, y), (x_test, y_test) = train, test
-    classes = int(np.max(y)) + 1
-    results = []
-    for n in per_class:
-        xs, ys = few_labels(x, y, n, seed=seed)
-        scores = []
-        for pretrained in (True, False):
-            keras.utils.set_random_seed(seed)
-            body = _clone_base(base) if pretrained else build_feature_extractor(seed=seed + 100)
-            model = build_classifier(body, classes, freeze=freeze and pretrained, seed=seed)
-            fit_epochs(model, xs, ys, epochs=epochs, batch_size=32, seed=seed)  # one Keras epoch: see helpers.training
-            predicted = np.argmax(np.asarray(model(x_test, training=False)), axis=1)
-            scores.append(float(np.mean(predicted == np.asarray(y_test))))
-        results.append(TransferResult(int(n), scores[0], scores[1]))
-    return results
+    batches_per_epoch = check_int(batches_per_epoch, "batches_per_epoch", minimum=1)
+    x_train, y_train = train
+    x_val, y_val = val
+    classes = int(np.max(y_train)) + 1
+
+    def recipe(seed: int) -> dict[str, float]:
+        x, y = few_labels(x_train, y_train, per_class, seed=seed)
+        keras.utils.set_random_seed(seed)
+        body = build_feature_extractor() if base is None else copy_of(base)
+        model = build_classifier(body, classes, freeze=base is not None)
+        batch_size = int(np.ceil(len(x) / batches_per_epoch))
+        model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+        result = {"val_accuracy": float(model.evaluate(x_val, y_val, verbose=0)[1])}
+        if test is not None:
+            result["test_accuracy"] = float(model.evaluate(*test, verbose=0)[1])
+        return result
+
+    return recipe
 
 
-def transfer_figure(results: Sequence[TransferResult], *,
+def transfer_table(comparisons: Mapping[int, experiments.Comparison]) -> str:
+    """One line per label budget: the paired difference transfer − scratch, its interval and verdict."""
+    if not isinstance(comparisons, Mapping) or not comparisons:
+        raise TypeError("comparisons must be a non-empty mapping of labels per class -> Comparison")
+    lines = []
+    for n, c in comparisons.items():
+        if not isinstance(c, experiments.Comparison):
+            raise TypeError(f"comparisons[{n}] must be a Comparison, got {type(c).__name__}")
+        verdict = "indistinguishable" if c.verdict == "indistinguishable" else f"{c.winner} better"
+        lines.append(f"{n:4d} per class: transfer - scratch {c.mean:+.3f} (95% CI {c.low:+.3f} to {c.high:+.3f}, "
+                     f"{c.n} seeds): {verdict}")
+    return "\n".join(lines)
+
+
+def transfer_figure(runs: Mapping[int, tuple[experiments.Runs, experiments.Runs]], *,
+                    metric: str = "val_accuracy",
                     title: str = "Digits 5–9 with few labels: transfer vs from scratch") -> plt.Figure:
-    """Test accuracy against labels per class, for the transferred and the from-scratch model."""
-    if not results or not all(isinstance(r, TransferResult) for r in results):
-        raise TypeError("results must be a non-empty list of TransferResult")
-    n = [r.per_class for r in results]
-    fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    ax.plot(n, [r.transfer for r in results], marker="o", color=PALETTE[2],
-            label="frozen features from digits 0–4 + new head")
-    ax.plot(n, [r.scratch for r in results], marker="s", ls="--", color=PALETTE[3],
-            label="same network from random weights")
+    """Accuracy against labels per class: every seed's point, and each recipe's mean with its 95% interval."""
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError("runs must be a non-empty mapping of labels per class -> (transfer Runs, scratch Runs)")
+    budgets = list(runs)
+    fig, ax = plt.subplots(figsize=(6.8, 4.0))
+    for k, (label, color, marker, shift) in enumerate((("frozen features from digits 0–4 + new head", PALETTE[2], "o", 0.96),
+                                                      ("same network from random weights", PALETTE[3], "s", 1.04))):
+        means, lows, highs = [], [], []
+        for n in budgets:
+            r = runs[n][k]
+            if not isinstance(r, experiments.Runs):
+                raise TypeError(f"runs[{n}] must hold two Runs")
+            vals = r[metric]
+            ax.scatter(np.full(len(vals), n * shift), vals, s=10, color=color, alpha=0.5)
+            mean, low, high = r.interval(metric)
+            means.append(mean); lows.append(mean - low); highs.append(high - mean)
+        ax.errorbar(np.array(budgets) * shift, means, yerr=[lows, highs], marker=marker, color=color,
+                    capsize=4, ls="-" if k == 0 else "--", label=label)
     ax.set_xscale("log")
-    ax.set_xticks(n, [str(v) for v in n])
+    ax.set_xticks(budgets, [str(v) for v in budgets])
     ax.minorticks_off()
     ax.set_ylim(0, 1)
     ax.axhline(0.2, color="grey", lw=0.8, ls=":", label="chance (5 classes)")
     ax.set_xlabel("labelled training examples per class (log scale)")
-    ax.set_ylabel("test accuracy on digits 5–9")
+    ax.set_ylabel(metric.replace("_", " ") + " on digits 5–9")
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def transfer_bars(result: TransferResult, *, freeze: bool = True) -> plt.Figure:
-    """Two bars: test accuracy of the transferred and the from-scratch model (the panel's view)."""
-    if not isinstance(result, TransferResult):
-        raise TypeError(f"result must be a TransferResult, got {type(result).__name__}")
-    r, per_class = result, result.per_class
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
-    ax.bar(["transfer", "from scratch"], [r.transfer, r.scratch], color=[PALETTE[2], PALETTE[3]])
-    for i, v in enumerate([r.transfer, r.scratch]):
-        ax.text(i, v + 0.02, f"{v:.3f}", ha="center")
-    ax.set_ylim(0, 1.1)
-    ax.set_xlabel("model")
-    ax.set_ylabel("test accuracy on digits 5–9")
-    ax.set_title(f"{per_class} labels per class, transferred layers {'frozen' if freeze else 'fine-tuned'}")
-    fig.tight_layout()
-    return fig
+def transfer_explorer(runs: Mapping[int, tuple[experiments.Runs, experiments.Runs]], *,
+                      metric: str = "val_accuracy") -> widgets.Explorer:
+    """Pick a label budget; see every seed's accuracy for both recipes, joined seed by seed.
 
-
-def transfer_explorer(base: keras.Model, train: tuple[np.ndarray, np.ndarray],
-                      test: tuple[np.ndarray, np.ndarray],
-                      precomputed: Sequence[TransferResult] = ()) -> widgets.Explorer:
-    """Pick a label budget and whether to freeze the transferred layers; press Run.
-
-    ``precomputed`` results (frozen layers) are shown without retraining.
+    Nothing is trained: the explorer reads the runs the chapter computed.
     """
-    cache = {(r.per_class, True): r for r in precomputed}
+    import pandas as pd
 
-    def render(per_class: int, freeze: bool) -> plt.Figure:
-        if (per_class, freeze) not in cache:
-            cache[(per_class, freeze)] = transfer_experiment(base, train, test, [per_class], freeze=freeze)[0]
-        return transfer_bars(cache[(per_class, freeze)], freeze=freeze)
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError("runs must be a non-empty mapping of labels per class -> (transfer Runs, scratch Runs)")
+    budgets = sorted(runs)
 
-    controls = {
-        "per_class": widgets.dropdown("labels per class", [2, 5, 10, 20, 50, 100], 10),
-        "freeze": widgets.dropdown("transferred layers", {"frozen": True, "fine-tuned": False}, True),
-    }
-    return widgets.Explorer(render, controls, title="Transfer-learning panel", manual=True)
+    def compute(per_class: int) -> Any:
+        transfer, scratch = runs[per_class]
+        rows = [{"recipe": name, "seed": int(seed), "accuracy": float(v)}
+                for name, r in (("transfer", transfer), ("from scratch", scratch))
+                for seed, v in zip(r.seeds, r[metric])]
+        return pd.DataFrame(rows)
+
+    def render(frame: Any, per_class: int) -> plt.Figure:
+        fig, ax = plt.subplots(figsize=(5.5, 3.6))
+        wide = frame.pivot(index="seed", columns="recipe", values="accuracy")
+        for _, row in wide.iterrows():
+            ax.plot([0, 1], [row["transfer"], row["from scratch"]], color="0.7", lw=0.8)
+        for i, (name, color) in enumerate((("transfer", PALETTE[2]), ("from scratch", PALETTE[3]))):
+            ax.scatter(np.full(len(wide), i), wide[name], color=color, zorder=3)
+        ax.set_xticks([0, 1], ["transfer", "from scratch"])
+        ax.set_xlim(-0.5, 1.5)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("recipe")
+        ax.set_ylabel(metric.replace("_", " "))
+        ax.set_title(f"{per_class} labels per class: one line per seed")
+        fig.tight_layout()
+        return fig
+
+    def chart(base: Any) -> Any:
+        import altair as alt
+
+        points = base.mark_point(filled=True, size=60).encode(
+            x=alt.X("recipe:N", title="recipe"), y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("recipe:N", scale=alt.Scale(domain=["transfer", "from scratch"],
+                                                        range=[PALETTE[2], PALETTE[3]])))
+        lines = base.mark_line(color="#bbbbbb").encode(x="recipe:N", y="accuracy:Q", detail="seed:N")
+        return lines + points
+
+    return widgets.Explorer(controls={"per_class": widgets.Steps(budgets, budgets[0], label="labels per class")},
+                            compute=compute, render=render, chart=chart, title="Transfer or from scratch, seed by seed",
+                            description="Validation accuracy of the transferred and the from-scratch network for each "
+                                        "seed; the control picks the number of labels per class.")
 
 
 # --- exercise checkers -------------------------------------------------------
