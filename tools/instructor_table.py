@@ -42,7 +42,10 @@ def describe(path: Path) -> str:
     if objectives:
         lines.append("**Learning objectives:**")
         lines.append("")
-        lines += [ln.rstrip() for ln in objectives.group(1).strip("\n").splitlines()]
+        # a link relative to the chapter (``](09_underfitting.ipynb)``) must point from this page's folder
+        folder = path.parent.relative_to(ROOT).as_posix()
+        lines += [re.sub(r"\]\((?![a-z]+:|/|#)([^)]+)\)", lambda m: f"]({folder}/{m.group(1)})", ln.rstrip())
+                  for ln in objectives.group(1).strip("\n").splitlines()]
         lines.append("")
     if exercises:
         lines.append("**Exercises** (solutions hidden in the book, removed in the student edition):")

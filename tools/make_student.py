@@ -8,13 +8,16 @@ For each notebook in ``_toc.yml`` it writes a copy under ``student/`` in which
   gates, everything between them, any ``{solution}`` block, and every cell tagged
   ``solution``;
 - each exercise is followed by a stub code cell that raises a clear "your turn"
-  error. The stub is tagged ``raises-exception``, so Jupyter Book and nbval run the
-  notebook on to the end;
-- outputs are cleared (students run the notebooks themselves).
+  error. The stub is tagged ``raises-exception``, so Jupyter and nbval run the
+  notebook on to the end (``tests/test_student_edition.py`` proves that no later cell
+  needs anything only a solution defined);
+- sentences that promise solutions ("a solution you can reveal") say what this edition
+  holds instead;
+- the other cells keep the outputs of the full edition (its HTML is built from them, with
+  nothing executed again), or, for the download (``outputs=False``), have them cleared.
 
 It also copies the book's pages and configuration, so ``jupyter-book build student``
-builds the student edition's own HTML (``make student`` does both), and writes
-``student/notebooks-student.zip``.
+builds the student edition's own HTML (``make student`` does both).
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import argparse
 import re
 import shutil
 import sys
-import zipfile
 from pathlib import Path
 
 import nbformat
@@ -35,6 +37,21 @@ SOLUTION_START = re.compile(r"^```\{solution-start\}", re.M)
 SOLUTION_END = re.compile(r"^```\{solution-end\}", re.M)
 SOLUTION_BLOCK = re.compile(r"^```\{solution\}.*?^```\s*$", re.M | re.S)
 COPY = ["_config.yml", "_toc.yml", "references.bib"]
+FOLDERS = ("figures", "_static", "_ext", "downloads", "_vendor")
+#: What the full edition says about solutions, and what the student edition says instead.
+WORDING = [
+    (re.compile(r"Each exercise has a solution you can reveal; try first\."),
+     "This is the student edition: the solutions are removed. Write yours in the cell under each exercise."),
+    (re.compile(r"exercises with hidden solutions"), "exercises (their solutions are in the full edition)"),
+    (re.compile(r"The exercises at the end of each chapter have hidden solutions; try first\."),
+     "The exercises at the end of each chapter are yours to solve: this edition has no solutions."),
+]
+
+
+def reword(text: str) -> str:
+    for pattern, replacement in WORDING:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def stub_cell(label: str) -> nbformat.NotebookNode:
@@ -46,8 +63,8 @@ def stub_cell(label: str) -> nbformat.NotebookNode:
     return cell
 
 
-def strip(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
-    """Return the student version of ``nb`` and the number of stubs added."""
+def strip(nb: nbformat.NotebookNode, *, outputs: bool = False) -> tuple[nbformat.NotebookNode, int]:
+    """Return the student version of ``nb`` and the number of stubs added (``outputs``: keep the other cells' outputs)."""
     cells: list[nbformat.NotebookNode] = []
     inside = False
     stubs = 0
@@ -63,11 +80,11 @@ def strip(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
         if "solution" in cell.metadata.get("tags", []):
             continue
         if cell.cell_type == "markdown":
-            source = SOLUTION_BLOCK.sub("", source).rstrip()
+            source = reword(SOLUTION_BLOCK.sub("", source).rstrip())
             cell.source = source
             if not source:
                 continue
-        if cell.cell_type == "code":
+        if cell.cell_type == "code" and not outputs:
             cell.outputs = []
             cell.execution_count = None
         cells.append(cell)
@@ -91,7 +108,8 @@ def toc_pages() -> list[Path]:
     return pages
 
 
-def build(out: Path) -> list[Path]:
+def build(out: Path, *, outputs: bool = True) -> list[Path]:
+    """Write the student edition into ``out``; return its notebooks (``outputs``: keep the saved outputs)."""
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -100,7 +118,7 @@ def build(out: Path) -> list[Path]:
     config = yaml.safe_load((out / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config['title']} (student edition)"
     (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    for folder in ("figures", "_static", "_ext", "downloads"):
+    for folder in FOLDERS:
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, out / folder)
     notebooks = []
@@ -108,14 +126,11 @@ def build(out: Path) -> list[Path]:
         target = out / page.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         if page.suffix == ".ipynb":
-            nb, _ = strip(nbformat.read(page, as_version=4))
+            nb, _ = strip(nbformat.read(page, as_version=4), outputs=outputs)
             nbformat.write(nb, target)
             notebooks.append(target)
         else:
-            shutil.copy2(page, target)
-    with zipfile.ZipFile(out / "notebooks-student.zip", "w", zipfile.ZIP_DEFLATED) as zf:
-        for nb_path in notebooks:
-            zf.write(nb_path, nb_path.relative_to(out))
+            target.write_text(reword(page.read_text(encoding="utf-8")), encoding="utf-8")
     return notebooks
 
 

@@ -7,8 +7,7 @@
 - The instructor guide's chapter list and the landing page's chapter map
   (``figures/chapter_map.png``) are regenerated from the chapters and helpers.
 - The kernelspec is the standard ``python3`` one (Jupyter Book, nbval, Binder and
-  Colab all start ``python3``; the Makefile's runs find it as the pre-imported kernel
-  of ``tools/prewarmed_kernel.py``).
+  Colab all start ``python3``).
 
 Run by ``make sync`` and ``make execute``; ``tests/test_book_structure.py``
 fails if a notebook is out of step.
@@ -35,18 +34,33 @@ def repository_url() -> str:
     return config["repository"]["url"].rstrip("/")
 
 
-def setup_source(url: str | None = None) -> str:
-    """The exact source of the Colab setup cell."""
+def setup_source(url: str | None = None, chapter: str = "this_chapter") -> str:
+    """The exact source of a chapter's first cell (``chapter``: the notebook's name without ``.ipynb``)."""
     url = url or repository_url()
     return (
-        "# Colab only: install this book's helper package `helpers` from its repository.\n"
-        "# (Locally and on Binder it is already installed: see the README.)\n"
-        "import sys\n"
+        "# Set-up for Colab and for a downloaded copy of this notebook: make the book's `helpers` importable.\n"
+        "# (Locally, on Binder and in the book's own builds `helpers` is installed already: nothing happens.)\n"
+        "import importlib, importlib.util, subprocess, sys\n"
         "\n"
-        'if "google.colab" in sys.modules:\n'
-        "    import subprocess\n"
+        f'REPOSITORY = "{url}"\n'
+        f'CHAPTER_ZIP = "{chapter}.zip"  # this notebook and the `helpers` folder, from the chapter\'s page\n'
+        'IN_COLAB = "google.colab" in sys.modules\n'
+        'if importlib.util.find_spec("helpers") is None and IN_COLAB:\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"],\n'
+        "                   capture_output=True, text=True)\n"
+        "    importlib.invalidate_caches()\n"
+        'if importlib.util.find_spec("helpers") is None:\n'
+        "    raise ModuleNotFoundError(\n"
+        '        f"This notebook needs the book\'s `helpers` package: put {CHAPTER_ZIP} (download it from this "\n'
+        '        "chapter\'s page in the book) next to the notebook and unzip it there (in Colab: upload it, then "\n'
+        '        f"run !unzip -o {CHAPTER_ZIP}), or install it with: pip install git+{REPOSITORY}") from None\n'
+        "import helpers\n"
         "\n"
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+{url}"], check=True)'
+        "missing = helpers.missing_requirements()  # packages `helpers` uses that are not installed here\n"
+        "if missing and IN_COLAB:\n"
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=True)\n'
+        "elif missing:\n"
+        '    raise ModuleNotFoundError(f"This chapter needs: pip install {\' \'.join(missing)}")'
     )
 
 
@@ -109,7 +123,7 @@ def sync(path: Path) -> bool:
     """Bring one notebook in step; return True if it changed."""
     nb = nbformat.read(path, as_version=4)
     before = nbformat.writes(nb)
-    source = setup_source()
+    source = setup_source(chapter=path.stem)
     first = nb.cells[0] if nb.cells else None
     if first is not None and first.cell_type == "code" and SETUP_TAG in first.metadata.get("tags", []):
         first.source = source
