@@ -191,3 +191,26 @@ def test_the_chinese_downloads_hold_a_student_edition_without_solutions():
     assert not any("{solution-start}" in s for s in sources)
     assert any("student-stub" in c["metadata"].get("tags", []) for c in nb["cells"])
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_a_notebooks_own_glue_references_are_written_across_for_the_translated_parse():
+    page = "chapters/01_background"
+    text = ("{glue:text}`acc:.3f` and {glue:text}`gap_mean:+.3f`, {glue:text}`gap_verdict`; "
+            "{glue:text}`other.ipynb::x:.1f` and `code` stay")
+    assert i18n.glue_across(text, page) == (
+        "{glue:text}`01_background.ipynb::acc:.3f` and {glue:text}`01_background.ipynb::gap_mean:+.3f`, "
+        "{glue:text}`01_background.ipynb::gap_verdict:s`; {glue:text}`other.ipynb::x:.1f` and `code` stay")
+    assert i18n.glue_across("no glue here", page) == "no glue here"
+
+
+def test_the_chinese_build_reads_a_copy_of_the_catalogues_with_glue_written_across(tmp_path):
+    out = i18n.build_catalogues(tmp_path)
+    assert (tmp_path / "_config.yml").exists() is False      # only the catalogues are written here
+    copied = sorted(p.relative_to(out / i18n.LANGUAGE / "LC_MESSAGES") for p in out.rglob("*.po"))
+    assert copied == sorted(p.relative_to(i18n.CATALOGUES) for p in i18n.catalogues())
+    po = polib.pofile(str(out / i18n.LANGUAGE / "LC_MESSAGES" / "chapters" / "01_background.po"))
+    glued = [e.msgstr for e in po if e.msgstr and "{glue:text}" in e.msgstr]
+    assert glued, "chapter 1's translation quotes no glued number: this test then proves nothing"
+    assert all("{glue:text}`01_background.ipynb::" in s for s in glued)
+    original = polib.pofile(str(i18n.CATALOGUES / "chapters" / "01_background.po"))
+    assert any("{glue:text}`taste_" in e.msgstr for e in original)   # the committed catalogue is untouched

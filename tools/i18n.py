@@ -241,6 +241,43 @@ def stats() -> None:
     print(f"{'all':<44} translated {total[0]:>4}  fuzzy {total[1]:>4}  untranslated {total[2]:>4}")
 
 
+#: A notebook's own glue reference, ``{glue:text}`key:.3f``` (no ``path::`` part).
+LOCAL_GLUE = re.compile(r"\{glue:text\}`(?![^`]*::)([^`:]+)(:[^`]*)?`")
+
+
+def glue_across(msgstr: str, page: str) -> str:
+    """``msgstr`` with each of its page's own glue references written as a reference to the page.
+
+    Sphinx translates a paragraph by parsing its translation again, on its own, after myst-nb has
+    read the notebook: in that second parse a notebook's glue data is gone, and ``{glue:text}`key```
+    finds nothing. myst-nb's cross-document form, ``{glue:text}`notebook.ipynb::key:format```, reads
+    the glue data that myst-nb saved while it read the notebook, so it works there (the format is
+    written out because myst-nb splits the last ``:`` off as the format)."""
+    notebook = Path(page).name + ".ipynb"
+    return LOCAL_GLUE.sub(lambda m: "{glue:text}`" + f"{notebook}::{m.group(1)}{m.group(2) or ':s'}" + "`", msgstr)
+
+
+def build_catalogues(folder: Path) -> Path:
+    """The catalogues the Chinese build reads: ``locales/`` copied to ``folder``, each notebook page's
+    glue references written in the form a translation can use (``glue_across``)."""
+    import polib
+
+    out = folder / "locales"
+    if out.exists():
+        shutil.rmtree(out)
+    for path in catalogues():
+        po = polib.pofile(str(path))
+        page = page_name(path)
+        if (ROOT / f"{page}.ipynb").exists():
+            for entry in po:
+                if entry.msgstr:
+                    entry.msgstr = glue_across(entry.msgstr, page)
+        target = out / path.relative_to(LOCALES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        po.save(str(target))
+    return out
+
+
 def config(folder: Path) -> Path:
     """The Chinese edition's configuration: the book's own, in Chinese, its launch buttons on zh/."""
     cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -251,7 +288,7 @@ def config(folder: Path) -> Path:
     sphinx["local_extensions"] = {k: str(ROOT / v) for k, v in (sphinx.get("local_extensions") or {}).items()}
     conf = sphinx.setdefault("config", {})
     conf["language"] = LANGUAGE
-    conf["locale_dirs"] = [str(LOCALES)]
+    conf["locale_dirs"] = [str(build_catalogues(folder))]
     conf["html_extra_path"] = [str(ROOT / "_build" / "downloads-zh"), str(ROOT / "_vendor")]
     conf["html_css_files"] = conf.get("html_css_files", [])
     conf["dlbook_translation_released"] = released()
