@@ -223,3 +223,21 @@ def test_scores_rejects_bad_input():
         ex.scores(model, x, y[:5])
     with pytest.raises(ValueError, match="y must have 1"):
         ex.scores(model, x, y.reshape(2, 5))
+    with pytest.raises(ValueError, match="at least one example"):
+        ex.scores(model, x[:0], y[:0])
+    with pytest.raises(TypeError, match="batch_size"):
+        ex.scores(model, x, y, batch_size=2.5)
+
+
+def test_scores_in_batches_match_predict_and_trace_nothing(caplog):
+    rng = np.random.default_rng(1)
+    x, y = rng.random((50, 4)).astype("float32"), np.arange(50) % 3
+    models = [small_classifier() for _ in range(7)]
+    probs = models[0].predict(x, verbose=0)
+    loss, acc = ex.scores(models[0], x, y, batch_size=16)          # 4 batches, the last one short
+    assert loss == pytest.approx(-np.mean(np.log(probs[np.arange(50), y])), rel=1e-5)
+    assert acc == pytest.approx(np.mean(probs.argmax(1) == y))
+    with caplog.at_level("WARNING"):
+        for model in models[1:]:                                    # new models, one after another
+            ex.scores(model, x, y)
+    assert "retracing" not in caplog.text

@@ -382,14 +382,25 @@ def glue_comparison(prefix: str, comparison: Comparison) -> None:
     glue(f"{prefix}_verdict", verdict)
 
 
-def scores(model: Any, x: Any, y: Any) -> tuple[float, float]:
-    """``(cross-entropy, accuracy)`` of a softmax classifier ``model`` on ``(x, y)``, from ``model.predict``.
+def scores(model: Any, x: Any, y: Any, batch_size: int = 1024) -> tuple[float, float]:
+    """``(cross-entropy, accuracy)`` of a softmax classifier ``model`` on ``(x, y)``, from its outputs.
 
     Unlike ``model.evaluate``, the loss is the plain cross-entropy: an L2 penalty is left out, so
-    runs with and without one are measured alike. Dropout is off in ``predict``.
+    runs with and without one are measured alike. The model is called directly,
+    ``model(batch, training=False)`` (dropout off), on batches of ``batch_size``: Keras's advice for
+    inputs of a few batches. ``model.predict`` would give the same numbers, but it traces a new
+    TensorFlow function for every new model, and a sweep that trains many models makes
+    TensorFlow warn about that retracing.
     """
+    import keras
+
     y = as_array(y, "y", ndim=1, dtype=None).astype(int)
-    probs = np.asarray(model.predict(x, batch_size=1024, verbose=0), dtype=float)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    x = np.asarray(x)
+    if x.ndim == 0 or len(x) == 0:
+        raise ValueError(f"x must hold at least one example, got shape {x.shape}")
+    probs = np.concatenate([keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
+                            for i in range(0, len(x), batch_size)]).astype(float)
     if probs.ndim != 2 or len(probs) != len(y):
         raise ValueError(f"the model's predictions have shape {probs.shape}; expected ({len(y)}, classes)")
     picked = np.clip(probs[np.arange(len(y)), y], 1e-12, 1.0)
