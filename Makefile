@@ -21,7 +21,8 @@ export PYTHONPATH := $(CURDIR)/src
 unexport MPLBACKEND
 
 BOOK_SOURCES := _config.yml _toc.yml references.bib $(wildcard *.md) \
-                $(wildcard chapters/*.ipynb chapters/*.md) $(wildcard src/helpers/*.py) $(VENDOR)
+                $(wildcard chapters/*.ipynb chapters/*.md) $(wildcard src/helpers/*.py) $(VENDOR) \
+                $(wildcard _static/* _ext/*.py _ext/*.js)
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=600 \
          --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
 

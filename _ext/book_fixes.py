@@ -31,6 +31,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sphinx.transforms import SphinxTransform
@@ -128,6 +129,15 @@ A11Y_FIXES = [
     ('data-mode="dark"  title="Dark"', 'data-mode="dark"'),
     ('data-mode="auto"  title="System Settings"', 'data-mode="auto"'),
     ('role="doc-biblioentry"', 'role="listitem"'),
+    # myst-nb's hidden-cell toggle: its aria-label hid the visible "Show code cell content" from its name
+    ('<summary aria-label="Toggle hidden content">', '<summary>'),
+]
+
+#: The same fixes where the theme's strings are translated (the Chinese edition): the search button's
+#: aria-label (its visible text then names it) and the colour-mode icons' titles.
+A11Y_PATTERNS = [
+    (re.compile(r'(search-button__button pst-js-only" title="[^"]*") aria-label="[^"]*"'), r"\1"),
+    (re.compile(r'(class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"'), r"\1"),
 ]
 
 
@@ -141,6 +151,8 @@ def _accessible_html(app: Any, exception: Exception | None) -> None:
         fixed = text
         for old, new in A11Y_FIXES:
             fixed = fixed.replace(old, new)
+        for pattern, replacement in A11Y_PATTERNS:
+            fixed = pattern.sub(replacement, fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 

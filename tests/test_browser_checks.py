@@ -40,9 +40,9 @@ def render(frame, freq):
     return fig
 
 
-def page(folder: Path, name: str, chart) -> str:
-    explorer = widgets.Explorer(controls={"freq": widgets.Steps([1, 2, 3], 1)}, compute=compute, render=render,
-                                chart=chart, title=name)
+def page(folder: Path, name: str, chart, control=None) -> str:
+    explorer = widgets.Explorer(controls={"freq": control or widgets.Steps([1, 2, 3], 1)}, compute=compute,
+                                render=render, chart=chart, title=name)
     scripts = "".join(f'<script src="vendor/{s}"></script>' for s in
                       ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "dlbook-explorers.js"))
     (folder / f"{name}.html").write_text(f"<!doctype html><html lang=en><head><title>{name}</title>{scripts}</head>"
@@ -59,6 +59,15 @@ def served():
         "right": page(folder, "right", lambda base: base.mark_line(point=True).encode(x="x:Q", y="y:Q")),
         # ignores the current setting: draws every frequency's rows at once, and never changes
         "wrong": page(folder, "wrong", lambda base: alt.Chart(base.data).mark_point().encode(x="x:Q", y="y:Q")),
+        # a transform adds a field to each drawn row (the rows are still the table's)
+        "calculated": page(folder, "calculated", lambda base: base.transform_calculate(shown="datum.y * 2")
+                           .mark_line(point=True).encode(x="x:Q", y="shown:Q")),
+        # the same, with radio buttons for the control
+        "radio": page(folder, "radio", lambda base: base.mark_line(point=True).encode(x="x:Q", y="y:Q"),
+                      control=widgets.Choice([1, 2, 3], 1, radio=True)),
+        # draws the table's x against a value of its own, under the table's column name
+        "altered": page(folder, "altered", lambda base: base.transform_calculate(y="datum.y + 1")
+                        .mark_line(point=True).encode(x="x:Q", y="y:Q")),
     }
     server, port = browser_test.serve(folder)
     proc, cdp = browser_test.start_browser(browser_test.find_browser(), tempfile.mkdtemp())
@@ -83,3 +92,18 @@ def test_a_chart_that_ignores_its_controls_is_caught(served):
     problems, _ = check(served, "wrong")
     text = " ".join(problems)
     assert "of another setting" in text and "did not change the figure" in text
+
+
+def test_a_field_added_by_a_transform_is_not_a_wrong_row(served):
+    problems, moved = check(served, "calculated")
+    assert problems == [] and moved == 1
+
+
+def test_radio_buttons_are_moved_and_checked(served):
+    problems, moved = check(served, "radio")
+    assert problems == [] and moved == 1
+
+
+def test_values_changed_by_a_transform_are_caught(served):
+    problems, _ = check(served, "altered")
+    assert "precomputed rows missing" in " ".join(problems)

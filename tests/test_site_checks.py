@@ -46,3 +46,29 @@ def test_the_pdf_check_finds_a_missing_chapter_and_missing_figures(tmp_path, mon
     assert count == 3 and "only 3 pages" in text
     assert "two.md" in text and "Chapter Two" in text          # matplotlib's PDF has no outline: both are missing
     assert "one.md" in text
+
+
+def test_the_accessibility_fixes_reach_the_translated_theme_strings(tmp_path):
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import book_fixes
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<button class="btn search-button-field search-button__button pst-js-only" title="搜索" aria-label="搜索" '
+        'data-bs-placement="bottom"><span>搜索</span></button>\n'
+        '<i class="theme-switch fa-solid fa-moon fa-lg" data-mode="dark"  title="暗色"></i>\n'
+        '<summary aria-label="Toggle hidden content">\n<p>Show code cell content</p></summary>\n'
+        '<button class="btn search-button-field search-button__button pst-js-only" title="Search" '
+        'aria-label="Search" data-bs-placement="bottom">', encoding="utf-8")
+
+    class App:
+        outdir = str(tmp_path)
+
+        class builder:
+            format = "html"
+
+    book_fixes._accessible_html(App, None)
+    fixed = page.read_text(encoding="utf-8")
+    assert "aria-label" not in fixed                       # the visible text names the buttons and the toggle
+    assert 'title="暗色"' not in fixed and 'aria-hidden="true" class="theme-switch' in fixed
+    assert fixed.count('title="搜索"') == 1 and "<summary>" in fixed

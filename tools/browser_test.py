@@ -122,8 +122,9 @@ EXPLORER = r"""
     const expected = table.filter(r => keys.every(k => near(r[k], setting[k])));
     const rows = drawn().filter(r => keys.some(k => k in r));
     const wrong = rows.filter(r => !keys.every(k => near(r[k], setting[k])));
-    const strip = r => JSON.stringify(Object.keys(r).filter(c => !keys.includes(c) && !c.startsWith('Symbol'))
-                          .sort().map(c => [c, r[c]]));
+    // a drawn datum may carry fields a Vega-Lite transform added (a calculate, a stack): compare the table's columns
+    const columns = Object.keys(table[0] || {}).filter(c => !keys.includes(c)).sort();
+    const strip = r => JSON.stringify(columns.map(c => [c, r[c]]));
     const want = new Set(expected.map(strip));
     const got = new Set(rows.map(strip));
     const missing = [...want].filter(r => !got.has(r)).length;
@@ -136,7 +137,7 @@ EXPLORER = r"""
     if (el.type === 'radio') { if (seen.has(el.name)) continue; seen.add(el.name); }
     const before = svg();
     const tabbable = el.tabIndex >= 0 && !el.disabled && el.offsetParent !== null;
-    let how = '';
+    let how = '', target = el;
     if (el.type === 'range') {
       const min = +el.min, max = +el.max, step = +el.step || 1;
       el.value = (+el.value + step <= max + 1e-12) ? String(+el.value + step) : String(+el.value - step);
@@ -145,11 +146,12 @@ EXPLORER = r"""
       el.selectedIndex = (el.selectedIndex + 1) % el.options.length; how = 'select';
     } else if (el.type === 'radio') {
       const group = controls.filter(c => c.name === el.name);
-      const next = group.find(c => !c.checked); if (next) { next.checked = true; next.dispatchEvent(new Event('change', {bubbles: true})); }
+      // the events go to the option now checked: Vega sets the signal to the value of the radio that fired
+      const next = group.find(c => !c.checked); if (next) { next.checked = true; target = next; }
       how = 'radio';
     }
-    el.dispatchEvent(new Event('input', {bubbles: true}));
-    el.dispatchEvent(new Event('change', {bubbles: true}));
+    target.dispatchEvent(new Event('input', {bubbles: true}));
+    target.dispatchEvent(new Event('change', {bubbles: true}));
     await view.runAsync(); await sleep(50);
     report.moves.push({how, tabbable, changed: svg() !== before, after: check()});
   }
