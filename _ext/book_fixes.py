@@ -49,7 +49,7 @@ def _explorer_scripts(app: Any, pagename: str, templatename: str, context: dict,
 
 def _other_edition(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """A header button to the same page in the other edition: English at the site root, Chinese in zh/."""
-    if "header_buttons" not in context or templatename != "page.html":
+    if "header_buttons" not in context or templatename != "page.html" or not app.config.dlbook_other_edition:
         return
     up = "../" * pagename.count("/")
     chinese = (app.config.language or "en").startswith("zh")
@@ -175,6 +175,7 @@ class TranslatableExerciseTitles(SphinxTransform):
 def setup(app: Any) -> dict[str, Any]:
     app.add_transform(TranslatableExerciseTitles)
     app.add_config_value("dlbook_translation_released", None, "html")
+    app.add_config_value("dlbook_other_edition", True, "html")  # False where no other edition is built
     app.connect("html-page-context", translation_banner, priority=504)
     app.connect("build-finished", _accessible_html)
     app.connect("html-page-context", _explorer_scripts, priority=500)

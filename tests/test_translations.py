@@ -214,3 +214,20 @@ def test_the_chinese_build_reads_a_copy_of_the_catalogues_with_glue_written_acro
     assert all("{glue:text}`01_background.ipynb::" in s for s in glued)
     original = polib.pofile(str(i18n.CATALOGUES / "chapters" / "01_background.po"))
     assert any("{glue:text}`taste_" in e.msgstr for e in original)   # the committed catalogue is untouched
+
+
+def test_an_edition_without_a_chinese_twin_gets_no_language_button():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import book_fixes
+
+    def buttons(other_edition: bool) -> list:
+        class App:
+            class config:
+                language = "en"
+                dlbook_other_edition = other_edition
+        context = {"header_buttons": []}
+        book_fixes._other_edition(App, "chapters/05_mnist_keras", "page.html", context, None)
+        return context["header_buttons"]
+
+    assert [b["url"] for b in buttons(True)] == ["../zh/chapters/05_mnist_keras.html"]
+    assert buttons(False) == []                     # the student edition (tools/make_student.py)

@@ -117,6 +117,8 @@ def build(out: Path, *, outputs: bool = True) -> list[Path]:
         shutil.copy2(ROOT / name, out / name)
     config = yaml.safe_load((out / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config['title']} (student edition)"
+    # the student edition has no Chinese edition beside it: no 中文 button to a page that is not there
+    config.setdefault("sphinx", {}).setdefault("config", {})["dlbook_other_edition"] = False
     (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for folder in FOLDERS:
         if (ROOT / folder).is_dir():
