@@ -25,6 +25,8 @@
 - sphinx-exercise's exercise titles are not offered for translation (its subtitle node has no source
   or raw text, which Sphinx's gettext needs): a transform that runs before Sphinx's translation step
   gives them both, so the Chinese edition translates exercise titles like any other text.
+- In the Chinese edition, the verdicts that ``helpers.experiments`` glues ("indistinguishable at this
+  budget", "A is better") read in Chinese inside translated paragraphs (``ChineseVerdicts``).
 - pydata-sphinx-theme logs "Got invalid theme mode" on a reader's first visit when no
   default colour mode is configured: default to the reader's system setting (``auto``).
 """
@@ -34,7 +36,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from docutils import nodes
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 
 EXPLORER_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "dlbook-explorers.js")
@@ -172,8 +176,43 @@ class TranslatableExerciseTitles(SphinxTransform):
                 node.source, node.line = self.document["source"], node.line or 1
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese_verdict(text: str) -> str | None:
+    """The Chinese of a verdict ``helpers.experiments.glue_comparison`` glues, or None for other text."""
+    if text == "indistinguishable at this budget":
+        return "在这个预算下无法区分"
+    if text.endswith(" is better"):
+        return f"{text[:-len(' is better')]} 更好"
+    return None
+
+
+class ChineseVerdicts(SphinxPostTransform):
+    """In the Chinese edition, a glued verdict inside a translated paragraph reads in Chinese.
+
+    The verdicts are computed and glued in English ("indistinguishable at this budget", "A is
+    better"); a paragraph that is still English keeps them in English."""
+
+    default_priority = 10  # after myst-nb pastes the glued text (ReplacePendingGlueReferences, 5)
+
+    def run(self, **kwargs: Any) -> None:
+        if not (self.config.language or "").startswith("zh"):
+            return
+        for node in list(self.document.findall(nodes.inline)):
+            if "pasted-text" not in node.get("classes", []):
+                continue
+            chinese = chinese_verdict(node.astext())
+            paragraph = node.parent         # the paragraph (or title, list item...) around it,
+            while isinstance(paragraph, nodes.Inline):   # not an emphasis inside it
+                paragraph = paragraph.parent
+            if chinese and paragraph is not None and CJK.search(paragraph.astext()):
+                node.replace_self(nodes.inline(chinese, chinese, classes=node["classes"]))
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_transform(TranslatableExerciseTitles)
+    app.add_post_transform(ChineseVerdicts)
     app.add_config_value("dlbook_translation_released", None, "html")
     app.add_config_value("dlbook_other_edition", True, "html")  # False where no other edition is built
     app.connect("html-page-context", translation_banner, priority=504)

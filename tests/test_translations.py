@@ -231,3 +231,39 @@ def test_an_edition_without_a_chinese_twin_gets_no_language_button():
 
     assert [b["url"] for b in buttons(True)] == ["../zh/chapters/05_mnist_keras.html"]
     assert buttons(False) == []                     # the student edition (tools/make_student.py)
+
+
+def test_glued_verdicts_read_in_chinese_inside_translated_paragraphs_only():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from docutils import nodes
+    from docutils.utils import new_document
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+
+    import book_fixes
+
+    assert book_fixes.chinese_verdict("indistinguishable at this budget") == "在这个预算下无法区分"
+    assert book_fixes.chinese_verdict("small CNN is better") == "small CNN 更好"
+    assert book_fixes.chinese_verdict("0.913") is None
+
+    def page(words: str) -> nodes.document:
+        document = new_document("page", get_default_settings(Parser))
+        paragraph = nodes.paragraph()
+        paragraph += nodes.Text(words)
+        emphasis = nodes.emphasis()                 # as in *{glue:text}`cnn_verdict`*
+        emphasis += nodes.inline("small CNN is better", "small CNN is better", classes=["pasted-text"])
+        paragraph += emphasis
+        document += paragraph
+        return document
+
+    class Config:
+        language = "zh_CN"
+
+    for words, expected in (("两者比较：", "small CNN 更好"), ("The comparison: ", "small CNN is better")):
+        document = page(words)
+        transform = book_fixes.ChineseVerdicts.__new__(book_fixes.ChineseVerdicts)
+        transform.document = document
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(book_fixes.ChineseVerdicts, "config", property(lambda self: Config))
+            transform.run()
+        assert [n.astext() for n in document.findall(nodes.inline)] == [expected]
