@@ -185,3 +185,16 @@ def test_every_figure_has_a_caption_or_alt_text(path):
         if shows_image and not meta.get("figure", {}).get("caption") and not meta.get("image", {}).get("alt"):
             missing.append(text(cell)[:80])
     assert not missing, f"figures without caption or alt text (cell metadata 'mystnb'): {missing}"
+
+
+def test_a_link_to_an_faq_chapter_names_its_number():
+    """'[FAQ 3](09_improving_performance.ipynb)': the number in the text is the chapter's place in the FAQ."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    faq = [entry["file"].split("/")[-1] for part in toc["parts"] for entry in part.get("chapters", [])
+           if entry["file"].split("/")[-1].startswith("09_")]
+    assert len(faq) == 8
+    sources = list(NOTEBOOKS) + sorted(ROOT.glob("*.md"))
+    wrong = [(path.name, number, target) for path in sources
+             for number, target in re.findall(r"\[FAQ (\d)\]\((?:chapters/)?(09_[a-z_]+)\.ipynb", path.read_text(encoding="utf-8"))
+             if faq.index(target) + 1 != int(number)]
+    assert not wrong, f"FAQ links whose number is not the chapter's: {wrong}"
