@@ -7,10 +7,10 @@ one change to that recipe, run over the same seeds, and judged against the basel
 validation loss *and* validation accuracy with :func:`helpers.experiments.compare`.
 
 - :func:`build_model`: the chapter's network in plain Keras, with the remedy's one change;
-- :func:`scores`: cross-entropy and accuracy from ``model.predict`` (no L2 penalty in the loss,
+- :func:`scores`: cross-entropy and accuracy from the model's outputs (no L2 penalty in the loss,
   so that runs with and without one compare fairly);
-- :func:`recipe`: a function of the seed that builds, trains with ``model.fit`` and scores one
-  model, for :func:`helpers.experiments.run`;
+- :func:`recipe`: a function of the seed that builds one model and trains and scores it with
+  :func:`helpers.recipes.fit_and_score` (one plain ``model.fit``), for :func:`helpers.experiments.run`;
 - :func:`shift_image`, :func:`shift_augment`: data augmentation by shifting digits;
 - :func:`plot_sweep`: validation loss and accuracy against a regularization strength, per seed;
 - checkers for the exercises.
@@ -27,6 +27,7 @@ import numpy as np
 from .exercises import Feedback, check_scalar
 from .experiments import scores  # shared by FAQ 3, 5 and 8's recipes
 from .plotting import PALETTE
+from .recipes import check_fit_settings, fit_and_score
 from .validation import as_array, check_float, check_int, check_same_length
 
 __all__ = ["build_model", "scores", "recipe", "shift_image", "shift_augment", "plot_sweep",
@@ -77,38 +78,24 @@ def recipe(train: Data, val: Data, *, epochs: int, batch_size: int = 32, patienc
            **model_settings: Any) -> Callable[[int], dict[str, Any]]:
     """A training recipe for :func:`helpers.experiments.run`: a function of the seed.
 
-    For a seed it seeds Keras, builds ``build_model(**model_settings)``, trains it with
-    ``model.fit`` on ``train`` (with ``augment`` shifted copies of each digit added, shifted with
-    the same seed), validating on ``val`` every epoch, with ``EarlyStopping`` when ``patience``
-    is given, and returns the scores on the training digits (``measure_train`` if given, e.g.
-    the originals of an augmented set) and on the validation digits, the number of epochs run
-    and the history.
+    For a seed it seeds Keras, builds ``build_model(**model_settings)`` and trains and scores it
+    with :func:`helpers.recipes.fit_and_score` on ``train`` (with ``augment`` shifted copies of
+    each digit added, shifted with the same seed), validating on ``val``, with ``EarlyStopping``
+    when ``patience`` is given; training scores are on ``measure_train`` if given (e.g. the
+    originals of an augmented set).
     """
     import keras
 
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    fit = check_fit_settings(train, val, epochs=epochs, batch_size=batch_size, patience=patience)
     augment = check_int(augment, "augment", minimum=0)
-    if patience is not None:
-        patience = check_int(patience, "patience", minimum=1)
-    x, y = train
-    check_same_length(np.asarray(x), np.asarray(y), "train[0]", "train[1]")
     build_model(**model_settings)       # check the settings now, not at the first seed
+    x, y = train
 
     def run_one(seed: int) -> dict[str, Any]:
         keras.utils.set_random_seed(seed)
         x_fit, y_fit = shift_augment(x, y, copies=augment, seed=seed) if augment else (x, y)
         model = build_model(**model_settings)
-        callbacks = []
-        if patience is not None:
-            callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
-                                                           restore_best_weights=True))
-        history = model.fit(x_fit, y_fit, validation_data=val, epochs=epochs, batch_size=batch_size,
-                            callbacks=callbacks, verbose=0)
-        train_loss, train_acc = scores(model, *(measure_train or train))
-        val_loss, val_acc = scores(model, *val)
-        return {"train_loss": train_loss, "train_accuracy": train_acc, "val_loss": val_loss,
-                "val_accuracy": val_acc, "epochs": len(history.history["loss"]), "history": history.history}
+        return fit_and_score(model, (x_fit, y_fit), val, **fit, measure_train=measure_train or train)
 
     return run_one
 

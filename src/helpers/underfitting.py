@@ -9,8 +9,9 @@ normalization as their measured remedy.
 
 - :func:`build_model`: the chapter's dense network in plain Keras, with the settings the
   experiments change;
-- :func:`scores`: cross-entropy (no penalty) and accuracy from ``model.predict``;
-- :func:`recipe`: a function of the seed for :func:`helpers.experiments.run`;
+- :func:`scores`: cross-entropy (no penalty) and accuracy from the model's outputs;
+- :func:`recipe`: a function of the seed for :func:`helpers.experiments.run`, which trains and
+  scores with :func:`helpers.recipes.fit_and_score`;
 - :func:`gradient_norms`: the size of the loss gradient at each layer, on one batch;
 - :func:`plot_capacity`: accuracy against width, every seed;
 - checkers for the exercises.
@@ -27,7 +28,8 @@ import numpy as np
 from .exercises import Feedback, check_scalar
 from .experiments import scores  # shared by FAQ 3, 5 and 8's recipes
 from .plotting import PALETTE
-from .validation import as_array, check_choice, check_float, check_int, check_same_length
+from .recipes import check_fit_settings, fit_and_score
+from .validation import as_array, check_choice, check_float, check_int
 
 __all__ = ["OPTIMIZERS", "build_model", "scores", "recipe", "gradient_norms", "plot_capacity",
            "check_diagnosis", "check_large_lr", "check_paired_mean"]
@@ -77,34 +79,18 @@ def recipe(train: Data, val: Data, *, epochs: int, batch_size: int = 64, patienc
            **model_settings: Any) -> Callable[[int], dict[str, Any]]:
     """A training recipe for :func:`helpers.experiments.run`: a function of the seed.
 
-    For a seed it seeds Keras, builds ``build_model(**model_settings)``, trains it with
-    ``model.fit`` on ``train``, validating on ``val`` every epoch (with ``EarlyStopping`` on
-    validation loss, best weights restored, when ``patience`` is given), and returns the scores
-    on both sets, the epochs run and the history.
+    For a seed it seeds Keras, builds ``build_model(**model_settings)`` and trains and scores it
+    with :func:`helpers.recipes.fit_and_score` on ``train``, validating on ``val`` every epoch
+    (with ``EarlyStopping`` on validation loss, best weights restored, when ``patience`` is given).
     """
     import keras
 
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    if patience is not None:
-        patience = check_int(patience, "patience", minimum=1)
-    x, y = train
-    check_same_length(np.asarray(x), np.asarray(y), "train[0]", "train[1]")
+    fit = check_fit_settings(train, val, epochs=epochs, batch_size=batch_size, patience=patience)
     build_model(**model_settings)       # check the settings now, not at the first seed
 
     def run_one(seed: int) -> dict[str, Any]:
         keras.utils.set_random_seed(seed)
-        model = build_model(**model_settings)
-        callbacks = []
-        if patience is not None:
-            callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
-                                                           restore_best_weights=True))
-        history = model.fit(x, y, validation_data=val, epochs=epochs, batch_size=batch_size,
-                            callbacks=callbacks, verbose=0)
-        train_loss, train_acc = scores(model, x, y)
-        val_loss, val_acc = scores(model, *val)
-        return {"train_loss": train_loss, "train_accuracy": train_acc, "val_loss": val_loss,
-                "val_accuracy": val_acc, "epochs": len(history.history["loss"]), "history": history.history}
+        return fit_and_score(build_model(**model_settings), train, val, **fit)
 
     return run_one
 
