@@ -129,9 +129,14 @@ def test_time_epoch_warms_up_on_two_batches_and_traces_once_rejects_bad_input():
 def test_plot_timings_rejects_bad_input():
     fig = ch.plot_timings([32, 256], [0.1, 0.3], xlabel="units", title="T", flops=[1e9, 8e9])
     ax = fig.axes[0]
-    assert ax.get_title() == "T" and ax.get_xlabel() == "units" and "seconds" in ax.get_ylabel()
-    assert len(fig.axes) == 2 and "FLOPs" in fig.axes[1].get_ylabel()
-    assert len(ch.plot_timings([1, 2], [0.1, 0.2], xlabel="b", title="t").axes) == 1
+    assert ax.get_title() == "T" and ax.get_xlabel() == "units" and "multiple" in ax.get_ylabel()
+    assert len(fig.axes) == 1                                   # one axis: the two growths compare directly
+    time_line, flops_line = ax.get_lines()
+    assert list(time_line.get_ydata()) == pytest.approx([1.0, 3.0]) and list(flops_line.get_ydata()) == pytest.approx([1.0, 8.0])
+    alone = ch.plot_timings([1, 2], [0.1, 0.2], xlabel="b", title="t")
+    assert len(alone.axes) == 1 and "seconds" in alone.axes[0].get_ylabel()
+    with pytest.raises(ValueError, match="flops"):
+        ch.plot_timings([1, 2], [0.1, 0.2], xlabel="b", title="t", flops=[0, 1e9])
     with pytest.raises(ValueError, match="positive"):
         ch.plot_timings([0, 2], [0.1, 0.2], xlabel="b", title="t")
     with pytest.raises(ValueError, match="same length"):

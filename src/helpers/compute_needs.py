@@ -231,32 +231,34 @@ def format_duration(seconds: float) -> str:
 
 def plot_timings(xs: Sequence[float], seconds: Sequence[float], *, xlabel: str, title: str,
                  flops: Sequence[float] | None = None) -> plt.Figure:
-    """Measured seconds per epoch against ``xs`` (log–log); optionally the FLOPs on a second axis."""
+    """Measured seconds per epoch against ``xs`` (log–log).
+
+    With ``flops``, both curves are drawn on one log axis relative to their first point (time and
+    FLOPs as multiples of the smallest setting's), so that their slopes compare directly.
+    """
     x = as_array(xs, "xs", ndim=1)
     t = as_array(seconds, "seconds", ndim=1)
     check_same_length(x, t, "xs", "seconds")
     if np.any(x <= 0) or np.any(t <= 0):
         raise ValueError("xs and seconds must be positive (log axes)")
     fig, ax = plt.subplots(figsize=(7.0, 4.0))
-    ax.plot(x, t, marker="o", color=PALETTE[0], label="measured time per epoch")
+    if flops is None:
+        ax.plot(x, t, marker="o", color=PALETTE[0], label="measured time per epoch")
+        ax.set_ylabel("seconds per epoch (log scale)")
+    else:
+        f = as_array(flops, "flops", ndim=1)
+        check_same_length(x, f, "xs", "flops")
+        if np.any(f <= 0):
+            raise ValueError("flops must be positive (log axes)")
+        ax.plot(x, t / t[0], marker="o", color=PALETTE[0], label="measured time per epoch")
+        ax.plot(x, f / f[0], marker="s", ls="--", color=PALETTE[1], label="FLOPs per epoch (counted)")
+        ax.set_ylabel(f"multiple of the value at {x[0]:g} (log scale)")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xticks(x, [f"{v:g}" for v in x])
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("seconds per epoch (log scale)")
     ax.set_title(title)
-    if flops is not None:
-        f = as_array(flops, "flops", ndim=1)
-        check_same_length(x, f, "xs", "flops")
-        ax2 = ax.twinx()
-        ax2.plot(x, f, marker="s", ls="--", color=PALETTE[1], label="FLOPs per epoch (counted)")
-        ax2.set_yscale("log")
-        ax2.set_ylabel("FLOPs per epoch (log scale)")
-        ax2.grid(False)
-        lines = ax.get_lines() + ax2.get_lines()
-        ax.legend(lines, [ln.get_label() for ln in lines], loc="upper left")
-    else:
-        ax.legend(loc="upper left")
+    ax.legend(loc="upper left")
     fig.tight_layout()
     return fig
 
