@@ -246,3 +246,61 @@ def test_bad_input_to_every_public_helper_is_rejected():
     assert not opt.check_optimizer("adam", keras.optimizers.Adam(0.01))
     assert not opt.check_stable_learning_rate("half", curvature=4)
     assert not opt.check_stable_learning_rate(np.nan, curvature=4)
+
+
+def test_warmup_cosine_matches_keras_and_rejects_bad_settings():
+    ours = opt.warmup_cosine(0.03, 12, 108)
+    theirs = keras.optimizers.schedules.CosineDecay(0.0, 108, warmup_target=0.03, warmup_steps=12)
+    for t in range(0, 130, 1):
+        assert ours(t) == pytest.approx(float(theirs(t)), abs=1e-7)
+    assert ours(0) == 0.0 and ours(12) == pytest.approx(0.03) and ours(120) == pytest.approx(0.0, abs=1e-12)
+    assert max(ours(t) for t in range(130)) == pytest.approx(0.03)     # the peak is reached, never passed
+    with pytest.raises(ValueError, match="peak must be > 0"):
+        opt.warmup_cosine(0.0, 10, 10)
+    with pytest.raises(ValueError, match="warmup_steps must be >= 1"):
+        opt.warmup_cosine(0.1, 0, 10)
+    with pytest.raises(ValueError, match="decay_steps must be >= 1"):
+        opt.warmup_cosine(0.1, 5, 0)
+
+
+def test_clip_by_global_norm_matches_keras_global_clipnorm_and_rejects_bad_input():
+    rng = np.random.default_rng(0)
+    grads = [rng.normal(size=(3, 4)), rng.normal(size=(4,))]
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    for c in (0.5, 2.0, 100.0):
+        ours = opt.clip_by_global_norm(grads, c)
+        variables = [keras.Variable(np.zeros_like(g), dtype="float32") for g in grads]
+        keras.optimizers.SGD(1.0, global_clipnorm=c).apply(
+            [keras.ops.convert_to_tensor(g, "float32") for g in grads], variables)
+        for o, v in zip(ours, variables):           # SGD with rate 1 from 0: the variable is minus the step
+            np.testing.assert_allclose(o, -v.numpy(), atol=1e-6)
+        new_norm = np.sqrt(sum(np.sum(g ** 2) for g in ours))
+        assert new_norm == pytest.approx(min(c, norm))
+        for o, g in zip(ours, grads):               # one common scale: the direction is kept
+            np.testing.assert_allclose(o, g * min(1.0, c / norm))
+    zero = opt.clip_by_global_norm([np.zeros(3)], 1.0)
+    np.testing.assert_array_equal(zero[0], np.zeros(3))
+    with pytest.raises(TypeError, match="grads must be a non-empty list"):
+        opt.clip_by_global_norm(np.ones(3), 1.0)
+    with pytest.raises(TypeError, match="grads must be a non-empty list"):
+        opt.clip_by_global_norm([], 1.0)
+    with pytest.raises(ValueError, match="max_norm must be > 0"):
+        opt.clip_by_global_norm(grads, 0.0)
+    with pytest.raises(ValueError, match=r"grads\[1\]"):
+        opt.clip_by_global_norm([np.ones(2), np.array([np.nan])], 1.0)
+
+
+def test_plot_clipping_draws_one_line_per_seed_and_rejects_bad_input():
+    histories = {"no clipping": [{"val_accuracy": [0.5, 0.6]}, {"val_accuracy": [0.4, 0.1]}],
+                 "clipped": [{"val_accuracy": [0.8, 0.9]}]}
+    fig = opt.plot_clipping(histories, title="t")
+    assert [len(ax.lines) for ax in fig.axes] == [2, 1]
+    assert [ax.get_title() for ax in fig.axes] == ["no clipping", "clipped"]
+    np.testing.assert_allclose(fig.axes[0].lines[1].get_ydata(), [0.4, 0.1])
+    plt.close(fig)
+    with pytest.raises(TypeError, match="histories must be a non-empty dict"):
+        opt.plot_clipping([])
+    with pytest.raises(TypeError, match=r"histories\['a'\] must be a non-empty list"):
+        opt.plot_clipping({"a": []})
+    with pytest.raises(ValueError, match="has no 'val_accuracy'"):
+        opt.plot_clipping({"a": [{"loss": [1.0]}]})

@@ -48,6 +48,9 @@ __all__ = [
     "step_decay",
     "exponential_decay",
     "cosine_decay",
+    "warmup_cosine",
+    "clip_by_global_norm",
+    "plot_clipping",
     "Surface",
     "SURFACES",
     "RACE_LEARNING_RATES",
@@ -333,6 +336,61 @@ def cosine_decay(initial: float, decay_steps: int, alpha: float = 0.0) -> Callab
         return initial * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * progress)) + alpha)
 
     return schedule
+
+
+def warmup_cosine(peak: float, warmup_steps: int, decay_steps: int) -> Callable[[int], float]:
+    r"""Linear warm-up from 0 to ``peak`` over ``warmup_steps``, then cosine decay to 0 over ``decay_steps``.
+
+    Keras writes it as ``CosineDecay(0.0, decay_steps, warmup_target=peak, warmup_steps=warmup_steps)``.
+    """
+    peak = check_float(peak, "peak", minimum=0.0, strict_minimum=True)
+    warmup_steps = check_int(warmup_steps, "warmup_steps", minimum=1)
+    decay = cosine_decay(peak, decay_steps)
+
+    def schedule(t: int) -> float:
+        return peak * t / warmup_steps if t < warmup_steps else decay(t - warmup_steps)
+
+    return schedule
+
+
+# --- gradient clipping -----------------------------------------------------------
+
+def clip_by_global_norm(grads: Sequence[Any], max_norm: float) -> list[np.ndarray]:
+    r"""Scale all gradients by $\min(1, c / \lVert g \rVert)$, where $\lVert g \rVert$ is the norm of all of them together.
+
+    The direction of the whole step is kept; only its length is capped at ``max_norm`` (``c``).
+    This is what ``global_clipnorm=c`` does in every Keras optimizer.
+    """
+    if isinstance(grads, np.ndarray) or not isinstance(grads, Sequence) or len(grads) == 0:
+        raise TypeError("grads must be a non-empty list of gradient arrays, one per parameter")
+    arrays = [as_array(g, f"grads[{i}]") for i, g in enumerate(grads)]
+    max_norm = check_float(max_norm, "max_norm", minimum=0.0, strict_minimum=True)
+    norm = math.sqrt(sum(float(np.sum(g ** 2)) for g in arrays))
+    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return [g * scale for g in arrays]
+
+
+def plot_clipping(histories: dict[str, Sequence[dict[str, Any]]], *, metric: str = "val_accuracy",
+                  title: str | None = None) -> plt.Figure:
+    """One panel per label: ``metric`` after each epoch, one line per seed's Keras ``history`` dict."""
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError("histories must be a non-empty dict {label: list of history dicts}")
+    fig, axes = plt.subplots(1, len(histories), figsize=(4.2 * len(histories), 3.4), sharey=True, squeeze=False)
+    for ax, (label, runs) in zip(axes[0], histories.items()):
+        if isinstance(runs, dict) or not isinstance(runs, Sequence) or not runs:
+            raise TypeError(f"histories[{label!r}] must be a non-empty list of history dicts")
+        for i, history in enumerate(runs):
+            if not isinstance(history, dict) or metric not in history:
+                raise ValueError(f"histories[{label!r}][{i}] has no {metric!r}")
+            values = history[metric]
+            ax.plot(range(1, len(values) + 1), values, marker="o", color=PALETTE[i % len(PALETTE)], alpha=0.8)
+        ax.set_title(label)
+        ax.set_xlabel("epoch")
+    axes[0, 0].set_ylabel(metric.replace("_", " "))
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
 
 
 # --- 2-D surfaces and the race -------------------------------------------------
