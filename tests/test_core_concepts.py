@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 
 from helpers import core_concepts as cc
+from helpers import widgets
 
 # --------------------------------------------------------------------------- neurons and layers
 
@@ -287,20 +292,75 @@ def test_weights_figure():
 # --------------------------------------------------------------------------- playgrounds
 
 
-def test_neuron_playground_figure_reports_accuracy():
-    fig = cc.neuron_playground_figure(1.0, 1.0, 0.0, "sigmoid", "moons")
-    assert fig.axes[0].get_title().startswith("moons: accuracy")
-    fig = cc.neuron_playground_figure(0.0, 0.0, 0.0, "relu", "xor")  # zero weights: no line, no crash
-    assert "accuracy" in fig.axes[0].get_title()
+@pytest.mark.parametrize("w1, w2, b", [(1.0, 1.0, 0.0), (1.5, -0.5, 1.0), (0.0, 2.0, -1.0), (-2.0, 0.0, 0.5)])
+def test_neuron_table_draws_the_line_and_points_its_arrow_to_class_1(w1, w2, b):
+    row = cc.neuron_table(w1, w2, b, "moons").iloc[0]
+    lo, hi = cc.PLANE
+    for end in (("start_x1", "start_x2"), ("end_x1", "end_x2")):
+        p, q = row[end[0]], row[end[1]]
+        assert abs(w1 * p + w2 * q + b) < 1e-2                       # on the line (ends rounded to 3 places)
+        assert min(abs(p - lo), abs(p - hi), abs(q - lo), abs(q - hi)) < 1e-6   # on the plane's edge
+    mid = np.array([row["mid_x1"], row["mid_x2"]])
+    tip = np.array([row["tip_x1"], row["tip_x2"]])
+    assert abs(w1 * mid[0] + w2 * mid[1] + b) < 1e-2 and w1 * tip[0] + w2 * tip[1] + b > 0.1
+    x, y = cc.make_dataset("moons", 200, seed=0)
+    assert row["accuracy"] == ((x @ np.array([w1, w2]) + b > 0).astype(int) == y).mean()
+    assert row["text"] == f"moons: accuracy {row['accuracy']:.2f}"
 
 
-def test_neuron_playground_figure_rejects_bad_input():
+def test_neuron_table_without_a_line_in_the_plane():
+    for w1, w2, b in [(0.0, 0.0, 1.0), (0.5, 0.0, 2.0)]:      # no weights; the line x1 = -4 is off the plane
+        row = cc.neuron_table(w1, w2, b, "xor").iloc[0]
+        assert np.isnan(row["start_x1"]) and np.isnan(row["tip_x2"]) and 0 <= row["accuracy"] <= 1
+    x, y = cc.make_dataset("xor", 200, seed=0)
+    assert cc.neuron_table(0.0, 0.0, 1.0, "xor")["accuracy"].iloc[0] == y.mean()   # z = 1 > 0: all class 1
+
+
+def test_neuron_table_and_plot_reject_bad_input():
     with pytest.raises(TypeError, match="w1"):
-        cc.neuron_playground_figure("1")
-    with pytest.raises(ValueError, match="activation"):
-        cc.neuron_playground_figure(activation="elu")
+        cc.neuron_table("1", 1.0, 0.0, "moons")
     with pytest.raises(ValueError, match="dataset"):
-        cc.neuron_playground_figure(dataset="iris")
+        cc.neuron_table(1.0, 1.0, 0.0, "iris")
+    with pytest.raises(TypeError, match="frame"):
+        cc.plot_neuron_table(None, 1.0, 1.0, 0.0, "moons")
+    with pytest.raises(ValueError, match="start_x1"):
+        cc.plot_neuron_table(pd.DataFrame({"text": ["x"]}), 1.0, 1.0, 0.0, "moons")
+    with pytest.raises(TypeError, match="altair"):
+        cc.neuron_chart("not a chart")
+
+
+def test_network_table_holds_the_trained_networks_numbers():
+    frame = cc.network_table("xor", 4, 1, "tanh", 0.1)
+    x, y, model = cc.playground_model("xor", 4, 1, "tanh", 0.1, cc.PLAYGROUND_EPOCHS)
+    region = frame[frame["part"] == "region"].iloc[0]
+    assert region["value"] == model.accuracy(x, y)
+    assert region["text"] == f"network 2 → 4 → 1: training accuracy {model.accuracy(x, y):.2f}"
+    image = plt.imread(io.BytesIO(base64.b64decode(region["url"].split(",", 1)[1])), format="png")
+    assert image.shape[:2] == (32, 32)
+    loss = frame[frame["part"] == "loss"]
+    assert loss["epoch"].tolist() == list(range(0, cc.PLAYGROUND_EPOCHS + 1, 50))   # losses[k]: after k epochs
+    assert np.allclose(loss["value"], np.round([model.losses[e] for e in loss["epoch"]], 4))
+    # the top-left pixel is the plane's corner (-2, 2): its shade is the network's probability there, to a tenth
+    corner = model.predict_proba(np.array([[cc.PLANE[0], cc.PLANE[1]]]))[0]
+    shade = plt.get_cmap("RdBu_r")((np.round(corner * 10) / 10 + 0.25) / 1.5)
+    assert np.allclose(image[0, 0, :3], shade[:3], atol=1 / 255 + 1e-6)
+    assert cc.plot_network_table(frame, "xor", 4, 1, "tanh", 0.1).axes[0].get_title().startswith("xor, network")
+
+
+def test_network_table_and_plot_reject_bad_input():
+    with pytest.raises(ValueError, match="dataset"):
+        cc.network_table("mnist", 4, 1, "tanh", 0.1)
+    with pytest.raises(ValueError, match="hidden_units"):
+        cc.network_table("xor", -1, 1, "tanh", 0.1)
+    with pytest.raises(ValueError, match="learning_rate"):
+        cc.network_table("xor", 4, 1, "tanh", -1.0)
+    frame = cc.network_table("xor", 2, 1, "tanh", 0.1)
+    with pytest.raises(ValueError, match="loss"):
+        cc.plot_network_table(frame[frame["part"] == "region"], "xor", 2, 1, "tanh", 0.1)
+    with pytest.raises(TypeError, match="frame"):
+        cc.plot_network_table([1, 2], "xor", 2, 1, "tanh", 0.1)
+    with pytest.raises(TypeError, match="altair"):
+        cc.network_chart(None)
 
 
 def test_network_playground_figure_and_cache():
@@ -325,11 +385,30 @@ def test_network_playground_figure_rejects_bad_input():
         cc.network_playground_figure(learning_rate=-1.0)
 
 
-def test_playground_explorers_build():
-    neuron = cc.neuron_playground()
-    assert neuron.png[:4] == b"\x89PNG" and set(neuron.values()) == {"w1", "w2", "b", "activation", "dataset"}
-    network = cc.network_playground()
-    assert network.png[:4] == b"\x89PNG" and network.values()["dataset"] == "circles"
+def test_neuron_playground_works_without_a_kernel():
+    explorer = cc.neuron_playground()
+    assert explorer.png[:4] == b"\x89PNG" and list(explorer.default()) == ["w1", "w2", "b", "dataset"]
+    assert len(explorer.settings()) == len(cc.NEURON_WEIGHTS) ** 2 * len(cc.NEURON_BIASES) * len(cc.DATASETS)
+    for setting in (explorer.default(), {"w1": -2.0, "w2": 0.5, "b": 1.0, "dataset": "spirals"}):
+        pd.testing.assert_frame_equal(explorer.frame(**setting), cc.neuron_table(**setting))
+    spec = explorer.spec()
+    assert {p["name"] for p in spec["params"]} == {"p_w1", "p_w2", "p_b", "p_dataset"}
+    points = [d for d in spec["datasets"].values() if "points_of" in d[0]]
+    assert len(points) == 1 and len(points[0]) == 200 * len(cc.DATASETS)   # the data, drawn at every setting
+    assert len(explorer.html()) < widgets.MAX_SPEC_BYTES
+
+
+def test_network_playground_works_without_a_kernel():
+    explorer = cc.network_playground()
+    assert explorer.default() == {"dataset": "circles", "hidden_units": 4, "layers": 1, "activation": "tanh",
+                                  "learning_rate": 0.1}
+    setting = {"dataset": "spirals", "hidden_units": 16, "layers": 2, "activation": "relu", "learning_rate": 0.01}
+    pd.testing.assert_frame_equal(explorer.frame(**setting), cc.network_table(**setting))
+    html = explorer.html()
+    assert len(html) < widgets.MAX_SPEC_BYTES and "data:image/png;base64," in html
+    # what the playground is for: a wider network solves circles, one unit cannot, at the default rate
+    region = lambda **kw: explorer.frame(**{**explorer.default(), **kw}).query("part == 'region'")["value"].iloc[0]
+    assert region(hidden_units=4) >= 0.95 and region(hidden_units=1) < 0.8
 
 
 # --------------------------------------------------------------------------- checkers

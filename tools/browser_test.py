@@ -99,8 +99,9 @@ EXPLORER = r"""
   const view = window.dlbookViews && window.dlbookViews[id];
   if (!view) return {error: 'the explorer was not drawn (no Vega view)'};
   const spec = JSON.parse(document.getElementById(id + '-spec').textContent);
-  const table = Object.values(spec.datasets)[0];
   const keys = spec.params.map(p => p.name.replace(/^p_/, ''));
+  // the grid's table is the dataset with a column per control (a chart may add fixed data, e.g. the points)
+  const table = Object.values(spec.datasets).find(d => d.length && keys.every(k => k in d[0])) || [];
   const box = document.getElementById(id);
   const svg = () => (box.querySelector('svg') || {outerHTML: ''}).outerHTML;
   const near = (a, b) => (typeof a === 'number' && typeof b === 'number')

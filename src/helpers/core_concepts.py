@@ -15,8 +15,9 @@ to read in one sitting:
   gradients it uses, Chapter 4 the update rule);
 - the figures: a neuron diagram, decision boundaries, what each hidden unit
   computes, first-layer weights on digits; and the two interactive
-  playgrounds, whose render functions :func:`neuron_playground_figure` and
-  :func:`network_playground_figure` are plain functions;
+  playgrounds (:func:`neuron_playground`, :func:`network_playground`), explorers whose every
+  setting is computed ahead, so that they work on the static web page too, and whose tables
+  (:func:`neuron_table`, :func:`network_table`) are plain functions;
 - checkers for the exercises.
 
 Conventions (see the notation page): one example is a row ``x`` of ``d``
@@ -69,10 +70,16 @@ __all__ = [
     "boundary_comparison_figure",
     "hidden_units_figure",
     "weights_figure",
-    "neuron_playground_figure",
     "playground_model",
     "network_playground_figure",
+    "PLANE",
+    "neuron_table",
+    "plot_neuron_table",
+    "neuron_chart",
     "neuron_playground",
+    "network_table",
+    "plot_network_table",
+    "network_chart",
     "network_playground",
     "check_neuron_output",
     "check_xor_network",
@@ -780,45 +787,6 @@ def weights_figure(kernel: Any, *, side: int = 8, initial: Any | None = None,
     return fig
 
 
-def neuron_playground_figure(w1: float = 1.0, w2: float = 1.0, b: float = 0.0, activation: str = "sigmoid",
-                             dataset: str = "moons") -> plt.Figure:
-    """The neuron playground's view: one neuron's output over the plane, its line, the data, its accuracy.
-
-    The neuron says "class 1" where ``w1 x1 + w2 x2 + b > 0``, whatever the
-    activation; the activation changes the shading (the output's values), not the line.
-    """
-    w1 = check_float(w1, "w1")
-    w2 = check_float(w2, "w2")
-    b = check_float(b, "b")
-    check_choice(activation, "activation", ACTIVATIONS)
-    x, y = make_dataset(dataset, 200, seed=0)
-    w = np.array([w1, w2])
-    predicted = (x @ w + b > 0).astype(int)
-    accuracy = float((predicted == y).mean())
-    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.2), gridspec_kw={"width_ratios": [1.25, 1]})
-    ax = axes[0]
-    g0, g1, pts = _grid(x)
-    out = neuron(pts, w, b, activation).reshape(g0.shape)
-    mesh = ax.contourf(g0, g1, out, levels=20, cmap="RdBu_r", alpha=0.4)
-    if np.any(w != 0):
-        ax.contour(g0, g1, (pts @ w + b).reshape(g0.shape), levels=[0], colors="black", linewidths=1.5)
-    _scatter(ax, x, y)
-    fig.colorbar(mesh, ax=ax, label=f"neuron output ({activation})", shrink=0.8)
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_aspect("equal", adjustable="box")
-    ax.grid(False)
-    ax.set_title(f"{dataset}: accuracy {accuracy:.2f}")
-    z = np.linspace(-4, 4, 200)
-    axes[1].plot(z, activate(z, activation), color=PALETTE[2], lw=2)
-    axes[1].set_xlabel("$z = w_1 x_1 + w_2 x_2 + b$")
-    axes[1].set_ylabel("$a = f(z)$")
-    axes[1].set_title(f"activation: {activation}")
-    fig.suptitle(f"One neuron: w = ({w1:g}, {w2:g}), b = {b:g}")
-    fig.tight_layout()
-    return fig
-
-
 @functools.lru_cache(maxsize=32)
 def playground_model(dataset: str = "circles", hidden_units: int = 4, layers: int = 1, activation: str = "tanh",
                      learning_rate: float = 0.03, epochs: int = 300) -> tuple[np.ndarray, np.ndarray, MLP]:
@@ -858,30 +826,259 @@ def network_playground_figure(dataset: str = "circles", hidden_units: int = 4, l
     return fig
 
 
-def neuron_playground() -> widgets.LiveExplorer:
-    """The interactive neuron: sliders for the weights and bias, drop-downs for activation and data."""
-    controls = {
-        "w1": widgets.slider("weight w1", 1.0, -5.0, 5.0, 0.1),
-        "w2": widgets.slider("weight w2", 1.0, -5.0, 5.0, 0.1),
-        "b": widgets.slider("bias b", 0.0, -5.0, 5.0, 0.1),
-        "activation": widgets.dropdown("activation", list(ACTIVATIONS), "sigmoid"),
-        "dataset": widgets.dropdown("data", list(DATASETS), "moons"),
-    }
-    return widgets.LiveExplorer(neuron_playground_figure, controls, title="Neuron playground")
+#: The square of the plane both playgrounds draw (every toy dataset fits inside it).
+PLANE: tuple[float, float] = (-2.0, 2.0)
+#: The neuron playground's grid: weights and bias from -2 to 2.
+NEURON_WEIGHTS: tuple[float, ...] = tuple(np.round(np.arange(-2.0, 2.01, 0.5), 2).tolist())
+NEURON_BIASES: tuple[float, ...] = (-2.0, -1.0, 0.0, 1.0, 2.0)
+#: The network playground's grid, and how long each network trains.
+PLAYGROUND_UNITS: tuple[int, ...] = (1, 2, 3, 4, 8, 16)
+PLAYGROUND_LAYERS: tuple[int, ...] = (1, 2)
+PLAYGROUND_ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "linear")
+PLAYGROUND_RATES: tuple[float, ...] = (0.01, 0.1, 1.0)
+PLAYGROUND_EPOCHS = 500
 
 
-def network_playground() -> widgets.LiveExplorer:
-    """The interactive network: data, width, depth, activation, learning rate, epochs; press Train."""
-    controls = {
-        "dataset": widgets.dropdown("data", list(DATASETS), "circles"),
-        "hidden_units": widgets.int_slider("hidden units per layer", 4, 0, 16),
-        "layers": widgets.int_slider("hidden layers", 1, 1, 3),
-        "activation": widgets.dropdown("activation", list(_DERIVATIVES), "tanh"),
-        "learning_rate": widgets.log_slider("learning rate", 0.03, 0.001, 1.0),
-        "epochs": widgets.int_slider("epochs", 300, 50, 2000, 50),
-    }
-    return widgets.LiveExplorer(network_playground_figure, controls, title="Network playground",
-                            manual=True, button_text="Train")
+def _check_table(frame: Any, name: str, columns: Sequence[str]) -> None:
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame) or frame.empty:
+        raise TypeError(f"{name} must be a non-empty pandas DataFrame (the explorer's rows), got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} lacks the columns {missing}")
+
+
+def _line_in_plane(w1: float, w2: float, b: float) -> list[tuple[float, float]]:
+    """The two points where the line ``w1 x1 + w2 x2 + b = 0`` crosses the edges of :data:`PLANE` (or none)."""
+    lo, hi = PLANE
+    points: list[tuple[float, float]] = []
+    if w2 != 0:
+        points += [(x1, -(w1 * x1 + b) / w2) for x1 in (lo, hi)]
+    if w1 != 0:
+        points += [(-(w2 * x2 + b) / w1, x2) for x2 in (lo, hi)]
+    inside = sorted({(round(p, 9), round(q, 9)) for p, q in points
+                     if lo - 1e-9 <= p <= hi + 1e-9 and lo - 1e-9 <= q <= hi + 1e-9})
+    return [inside[0], inside[-1]] if len(inside) >= 2 and inside[0] != inside[-1] else []
+
+
+def neuron_table(w1: float, w2: float, b: float, dataset: str) -> Any:
+    """The neuron playground's numbers at one setting: one row.
+
+    ``start_x1, start_x2, end_x1, end_x2``: the ends of the decision line ``w1 x1 + w2 x2 + b = 0``
+    inside :data:`PLANE` (NaN when the line misses it or ``w`` is zero); ``tip_x1, tip_x2``: the tip of
+    an arrow from the line's midpoint along ``w``, towards the side the neuron calls class 1; ``accuracy``
+    on the dataset's 200 points (the neuron says class 1 where ``z > 0``) and ``text``, its label.
+    """
+    import pandas as pd
+
+    w1, w2, b = check_float(w1, "w1"), check_float(w2, "w2"), check_float(b, "b")
+    check_choice(dataset, "dataset", DATASETS)
+    x, y = make_dataset(dataset, 200, seed=0)
+    accuracy = float((((x @ np.array([w1, w2]) + b) > 0).astype(int) == y).mean())
+    row = dict.fromkeys(["start_x1", "start_x2", "end_x1", "end_x2", "mid_x1", "mid_x2", "tip_x1", "tip_x2"],
+                        np.nan)
+    ends = _line_in_plane(w1, w2, b)
+    if ends:
+        (p0, q0), (p1, q1) = ends
+        mid = np.array([(p0 + p1) / 2, (q0 + q1) / 2])
+        tip = mid + 0.5 * np.array([w1, w2]) / np.hypot(w1, w2)
+        row.update(start_x1=p0, start_x2=q0, end_x1=p1, end_x2=q1, mid_x1=mid[0], mid_x2=mid[1],
+                   tip_x1=tip[0], tip_x2=tip[1])
+    row = {key: round(float(value), 3) for key, value in row.items()}
+    row.update(accuracy=accuracy, text=f"{dataset}: accuracy {accuracy:.2f}")
+    return pd.DataFrame([row])
+
+
+def _playground_points() -> Any:
+    """The four toy datasets' points, for the playgrounds' web form (drawn at every setting)."""
+    import pandas as pd
+
+    frames = []
+    for name in DATASETS:
+        x, y = make_dataset(name, 200, seed=0)
+        frames.append(pd.DataFrame({"points_of": name, "px1": np.round(x[:, 0], 3), "px2": np.round(x[:, 1], 3),
+                                    "label": [f"class {k}" for k in y]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _plane_axes(ax: plt.Axes, dataset: str) -> None:
+    x, y = make_dataset(dataset, 200, seed=0)
+    _scatter(ax, x, y)
+    ax.set_xlim(*PLANE)
+    ax.set_ylim(*PLANE)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(False)
+
+
+def plot_neuron_table(frame: Any, w1: float, w2: float, b: float, dataset: str) -> plt.Figure:
+    """The neuron playground's matplotlib form: the data, the line and its class-1 arrow, the accuracy."""
+    _check_table(frame, "frame", ("start_x1", "end_x1", "tip_x1", "text"))
+    check_choice(dataset, "dataset", DATASETS)
+    row = frame.iloc[0]
+    fig, ax = plt.subplots(figsize=(4.8, 4.6))
+    _plane_axes(ax, dataset)
+    if np.isfinite(row["start_x1"]):
+        ax.plot([row["start_x1"], row["end_x1"]], [row["start_x2"], row["end_x2"]], color="black", lw=1.5)
+        ax.annotate("", xy=(row["tip_x1"], row["tip_x2"]), xytext=(row["mid_x1"], row["mid_x2"]),
+                    arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
+    ax.set_title(row["text"])
+    fig.suptitle(f"One neuron: w = ({w1:g}, {w2:g}), b = {b:g}")
+    fig.tight_layout()
+    return fig
+
+
+def _plane_scale() -> Any:
+    import altair as alt
+
+    return alt.Scale(domain=list(PLANE), nice=False)
+
+
+def _points_chart(size: int) -> Any:
+    import altair as alt
+
+    return (alt.Chart(_playground_points()).transform_filter("datum.points_of == p_dataset")
+            .mark_point(filled=True, size=28, opacity=0.9)
+            .encode(x=alt.X("px1:Q", scale=_plane_scale(), title="x1"),
+                    y=alt.Y("px2:Q", scale=_plane_scale(), title="x2"),
+                    color=alt.Color("label:N", scale=alt.Scale(range=[PALETTE[0], PALETTE[3]]), title=None),
+                    shape=alt.Shape("label:N", scale=alt.Scale(range=["circle", "square"]), title=None))
+            .properties(width=size, height=size))
+
+
+def neuron_chart(base: Any) -> Any:
+    """The neuron playground's Vega-Lite form: the data (fixed), the line, the arrow and the accuracy."""
+    if not hasattr(base, "mark_line"):
+        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    import altair as alt
+
+    def at(a: str, b: str) -> dict[str, Any]:
+        return {"x": alt.X(f"{a}:Q", scale=_plane_scale()), "y": alt.Y(f"{b}:Q", scale=_plane_scale())}
+
+    line = base.mark_rule(color="black", strokeWidth=2).encode(
+        **at("start_x1", "start_x2"), x2="end_x1:Q", y2="end_x2:Q")
+    arrow = base.mark_rule(color="black", strokeWidth=1.5).encode(**at("mid_x1", "mid_x2"), x2="tip_x1:Q",
+                                                                 y2="tip_x2:Q")
+    tip = (base.transform_calculate(angle="90 - atan2(datum.tip_x2 - datum.mid_x2, datum.tip_x1 - datum.mid_x1)"
+                                          " * 180 / PI")
+           .mark_point(shape="triangle", filled=True, color="black", size=60)
+           .encode(**at("tip_x1", "tip_x2"), angle=alt.Angle("angle:Q", scale=None)))
+    score = (base.transform_calculate(tx=f"{PLANE[0] + 0.1}", ty=f"{PLANE[1] - 0.2}")
+             .mark_text(align="left", fontSize=13, fontWeight="bold").encode(**at("tx", "ty"), text="text:N"))
+    return alt.layer(_points_chart(300), line, arrow, tip, score)
+
+
+def neuron_playground() -> widgets.Explorer:
+    """The interactive neuron: its two weights, its bias and the dataset; see its line and accuracy."""
+    return widgets.Explorer(
+        controls={"w1": widgets.Steps(list(NEURON_WEIGHTS), 1.0, label="weight w1"),
+                  "w2": widgets.Steps(list(NEURON_WEIGHTS), 1.0, label="weight w2"),
+                  "b": widgets.Steps(list(NEURON_BIASES), 0.0, label="bias b"),
+                  "dataset": widgets.Choice(list(DATASETS), "moons", label="data")},
+        compute=neuron_table, render=plot_neuron_table, chart=neuron_chart, title="Neuron playground",
+        description="A single neuron's decision line over a toy dataset, with an arrow towards the side it calls "
+                    "class 1 and its accuracy; the controls set its two weights, its bias and the dataset.")
+
+
+def _probability_png(p: np.ndarray) -> str:
+    """A probability map as a small PNG data URL (ten shades, red for class 1, blue for class 0)."""
+    import base64
+    import io
+
+    shades = np.round(np.clip(p, 0.0, 1.0) * 10) / 10
+    buffer = io.BytesIO()
+    plt.imsave(buffer, shades[::-1], cmap="RdBu_r", vmin=-0.25, vmax=1.25, format="png", metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def network_table(dataset: str, hidden_units: int, layers: int, activation: str, learning_rate: float) -> Any:
+    """The network playground's numbers at one setting (column ``part``).
+
+    Trains :func:`playground_model` for :data:`PLAYGROUND_EPOCHS` epochs and returns a ``region`` row
+    (the probability of class 1 over :data:`PLANE` as a 32×32 PNG, and the training accuracy) and one
+    ``loss`` row every 50 epochs.
+    """
+    import pandas as pd
+
+    x, y, model = playground_model(dataset, hidden_units, layers, activation, learning_rate, PLAYGROUND_EPOCHS)
+    g = np.linspace(PLANE[0], PLANE[1], 32)
+    g0, g1 = np.meshgrid(g, g)
+    p = model.predict_proba(np.c_[g0.ravel(), g1.ravel()]).reshape(g0.shape)
+    accuracy = model.accuracy(x, y)
+    shape = " → ".join(["2", *[str(hidden_units)] * layers, "1"])
+    rows = [{"part": "region", "epoch": 0, "value": accuracy, "url": _probability_png(p),
+             "text": f"network {shape}: training accuracy {accuracy:.2f}"}]
+    losses = model.losses
+    for epoch in sorted({*range(0, len(losses), 50), len(losses) - 1}):   # losses[k]: after k epochs
+        rows.append({"part": "loss", "epoch": epoch, "value": round(float(losses[epoch]), 4), "url": "", "text": ""})
+    return pd.DataFrame(rows)
+
+
+def plot_network_table(frame: Any, dataset: str, hidden_units: int, layers: int, activation: str,
+                       learning_rate: float) -> plt.Figure:
+    """The network playground's matplotlib form: the probability map over the data, and the loss curve."""
+    import base64
+    import io
+
+    _check_table(frame, "frame", ("part", "epoch", "value", "url", "text"))
+    check_choice(dataset, "dataset", DATASETS)
+    if not (frame["part"] == "region").any() or not (frame["part"] == "loss").any():
+        raise ValueError("frame must hold a 'region' row and 'loss' rows, as network_table returns")
+
+    region = frame[frame["part"] == "region"].iloc[0]
+    image = plt.imread(io.BytesIO(base64.b64decode(region["url"].split(",", 1)[1])), format="png")
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.2), gridspec_kw={"width_ratios": [1.1, 1]})
+    axes[0].imshow(image, extent=(*PLANE, *PLANE), interpolation="bilinear", alpha=0.6)
+    _plane_axes(axes[0], dataset)
+    axes[0].set_title(f"{dataset}, {region['text']}", fontsize=10)
+    loss = frame[frame["part"] == "loss"]
+    axes[1].plot(loss["epoch"], loss["value"], color=PALETTE[3])
+    axes[1].set_xlabel("epoch (full pass over the 200 points)")
+    axes[1].set_ylabel("binary cross-entropy loss")
+    axes[1].set_ylim(0, max(0.8, float(loss["value"].max()) * 1.05))
+    fig.suptitle(f"Network playground: {activation}, learning rate {learning_rate:g}, {PLAYGROUND_EPOCHS} epochs")
+    fig.tight_layout()
+    return fig
+
+
+def network_chart(base: Any) -> Any:
+    """The network playground's Vega-Lite form: the probability map under the data, and the loss curve."""
+    if not hasattr(base, "mark_line"):
+        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    import altair as alt
+
+    size = 300
+    centre = (PLANE[0] + PLANE[1]) / 2
+    region = (base.transform_filter("datum.part == 'region'")
+              .transform_calculate(cx=f"{centre}", cy=f"{centre}")
+              .mark_image(width=size, height=size, aspect=False, opacity=0.6)
+              .encode(x=alt.X("cx:Q", scale=_plane_scale(), title="x1"),
+                      y=alt.Y("cy:Q", scale=_plane_scale(), title="x2"), url="url:N"))
+    title = (base.transform_filter("datum.part == 'region'")
+             .transform_calculate(tx=f"{PLANE[0] + 0.05}", ty=f"{PLANE[1] + 0.15}")
+             .mark_text(align="left", fontSize=12, fontWeight="bold")
+             .encode(x=alt.X("tx:Q", scale=_plane_scale()), y=alt.Y("ty:Q", scale=_plane_scale()), text="text:N"))
+    loss = (base.transform_filter("datum.part == 'loss'").mark_line(color=PALETTE[3], point=alt.OverlayMarkDef(color=PALETTE[3]))
+            .encode(x=alt.X("epoch:Q", title="epoch"),
+                    y=alt.Y("value:Q", title="binary cross-entropy loss", scale=alt.Scale(domainMin=0)))
+            .properties(width=260, height=size))
+    return alt.hconcat(alt.layer(region, _points_chart(size), title), loss)
+
+
+def network_playground() -> widgets.Explorer:
+    """The interactive network: data, width, depth, activation and learning rate, each setting trained ahead."""
+    return widgets.Explorer(
+        controls={"dataset": widgets.Choice(list(DATASETS), "circles", label="data"),
+                  "hidden_units": widgets.Steps(list(PLAYGROUND_UNITS), 4, label="hidden units per layer"),
+                  "layers": widgets.Steps(list(PLAYGROUND_LAYERS), 1, label="hidden layers"),
+                  "activation": widgets.Choice(list(PLAYGROUND_ACTIVATIONS), "tanh", label="activation"),
+                  "learning_rate": widgets.Steps(list(PLAYGROUND_RATES), 0.1, label="learning rate")},
+        compute=network_table, render=plot_network_table, chart=network_chart, title="Network playground",
+        description=f"A small network's probability of class 1 over a toy dataset after {PLAYGROUND_EPOCHS} epochs "
+                    "of training, and its loss per epoch; the controls set the data, the width, the depth, the "
+                    "activation and the learning rate.")
 
 
 # --------------------------------------------------------------------------- exercise checkers
