@@ -53,19 +53,19 @@ def test_neuron_rejects_bad_input():
 
 def test_dense_forward_equals_neurons():
     rng = np.random.default_rng(1)
-    x, W, b = rng.normal(size=(6, 3)), rng.normal(size=(4, 3)), rng.normal(size=4)
+    x, W, b = rng.normal(size=(6, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
     out = cc.dense_forward(x, W, b, "tanh")
-    loop = np.array([[cc.neuron(row, W[j], b[j], "tanh") for j in range(4)] for row in x])
+    loop = np.array([[cc.neuron(row, W[:, j], b[j], "tanh") for j in range(4)] for row in x])   # a column per unit
     assert out.shape == (6, 4) and np.allclose(out, loop)
 
 
 def test_dense_forward_rejects_bad_shapes():
-    with pytest.raises(ValueError, match="kernel is its transpose"):
-        cc.dense_forward(np.zeros((2, 3)), np.zeros((3, 4)), np.zeros(3))
+    with pytest.raises(ValueError, match="like a Keras kernel"):
+        cc.dense_forward(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros(3))    # the (n_out, n_in) layout
     with pytest.raises(ValueError, match="b must have shape"):
-        cc.dense_forward(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros(3))
+        cc.dense_forward(np.zeros((2, 3)), np.zeros((3, 4)), np.zeros(3))
     with pytest.raises(ValueError, match="x"):
-        cc.dense_forward(np.zeros(3), np.zeros((4, 3)), np.zeros(4))
+        cc.dense_forward(np.zeros(3), np.zeros((3, 4)), np.zeros(4))
 
 
 def test_forward_composes_layers_and_returns_all():
@@ -83,14 +83,14 @@ def test_forward_rejects_bad_params():
     with pytest.raises(TypeError, match="pair"):
         cc.forward(x, [np.zeros((2, 2))], "relu")
     with pytest.raises(ValueError, match="previous layer"):
-        cc.forward(x, [(np.zeros((3, 2)), np.zeros(3)), (np.zeros((1, 2)), np.zeros(1))], "relu")
+        cc.forward(x, [(np.zeros((2, 3)), np.zeros(3)), (np.zeros((2, 1)), np.zeros(1))], "relu")
     with pytest.raises(ValueError, match="one function per layer"):
         cc.forward(x, cc.xor_by_hand(), ["relu"])
 
 
 def test_trace_shapes_784_512_10():
     rows = cc.trace_shapes([784, 512, 10], batch=32)
-    assert [r.W for r in rows] == [(512, 784), (10, 512)]
+    assert [r.W for r in rows] == [(784, 512), (512, 10)]
     assert rows[-1].output == (32, 10)
     assert sum(r.parameters for r in rows) == 407_050
     assert "401,920" in str(rows[0])
@@ -110,10 +110,10 @@ def test_trace_shapes_rejects_bad_batch():
 
 def test_collapse_linear_matches_the_stack():
     rng = np.random.default_rng(2)
-    params = [(rng.normal(size=(5, 2)), rng.normal(size=5)), (rng.normal(size=(1, 5)), rng.normal(size=1))]
+    params = [(rng.normal(size=(2, 5)), rng.normal(size=5)), (rng.normal(size=(5, 1)), rng.normal(size=1))]
     W, b = cc.collapse_linear(params)
     x = rng.normal(size=(50, 2))
-    assert W.shape == (1, 2) and np.allclose(cc.forward(x, params, "linear"), cc.dense_forward(x, W, b))
+    assert W.shape == (2, 1) and np.allclose(cc.forward(x, params, "linear"), cc.dense_forward(x, W, b))
 
 
 # --------------------------------------------------------------------------- data
@@ -426,9 +426,9 @@ def test_check_neuron_output_diagnoses():
 
 def test_check_xor_network():
     W1 = np.array([[1.0, 1.0], [1.0, 1.0]])
-    good = [(W1, np.array([-0.5, -1.5])), (np.array([[1.0, -1.0]]), np.array([-0.5]))]
+    good = [(W1, np.array([-0.5, -1.5])), (np.array([[1.0], [-1.0]]), np.array([-0.5]))]
     assert cc.check_xor_network(good, "step")
-    bad = [(W1, np.array([-0.5, -1.5])), (np.array([[1.0, 1.0]]), np.array([-0.5]))]
+    bad = [(W1, np.array([-0.5, -1.5])), (np.array([[1.0], [1.0]]), np.array([-0.5]))]
     result = cc.check_xor_network(bad, "step")
     assert not result and "(1, 1)" in str(result)
     wrong_shape = cc.check_xor_network([(W1, np.zeros(2))], "relu")
@@ -440,8 +440,8 @@ def test_check_collapse_diagnoses_order():
     W1, b1 = np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([1.0, 0.0])
     W2, b2 = np.array([[2.0, -1.0], [1.0, 1.0]]), np.array([0.5, 0.0])
     params = [(W1, b1), (W2, b2)]
-    assert cc.check_collapse(W2 @ W1, W2 @ b1 + b2, params)
-    swapped = cc.check_collapse(W1 @ W2, W2 @ b1 + b2, params)
+    assert cc.check_collapse(W1 @ W2, b1 @ W2 + b2, params)
+    swapped = cc.check_collapse(W2 @ W1, b1 @ W2 + b2, params)
     assert not swapped and "order matters" in str(swapped)
     assert not cc.check_collapse(np.zeros((3, 3)), np.zeros(2), params)
 
@@ -544,7 +544,7 @@ def test_unit_responses_figure():
 
 @pytest.mark.parametrize("call, error, match", [
     (lambda: cc.collapse_linear("x"), TypeError, "params"),
-    (lambda: cc.collapse_linear([(np.ones((2, 3)), np.ones(2)), (np.ones((1, 3)), np.ones(1))]), ValueError, "inputs"),
+    (lambda: cc.collapse_linear([(np.ones((2, 3)), np.ones(3)), (np.ones((2, 1)), np.ones(1))]), ValueError, "inputs"),
     (lambda: cc.best_linear_accuracy(np.ones((3, 2)), [0, 1]), ValueError, "same length"),
     (lambda: cc.best_linear_accuracy(np.ones((3, 2)), [0, 1, 1], n_lines=0), ValueError, "n_lines"),
     (lambda: cc.activation_figure(["elu"]), ValueError, "activation"),

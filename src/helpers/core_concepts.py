@@ -20,11 +20,11 @@ to read in one sitting:
   (:func:`neuron_table`, :func:`network_table`) are plain functions;
 - checkers for the exercises.
 
-Conventions (see the notation page): one example is a row ``x`` of ``d``
-numbers; a layer from ``n_in`` to ``n_out`` units has a weight matrix ``W`` of
-shape ``(n_out, n_in)`` and a bias ``b`` of shape ``(n_out,)``, and computes
-``a = f(x @ W.T + b)`` for a batch ``x`` of shape ``(n, n_in)``. Keras stores
-the transposed matrix (its "kernel" has shape ``(n_in, n_out)``).
+Conventions (the book's one weight layout, Keras's; see the notation page): one
+example is a row ``x`` of ``d`` numbers; a layer from ``n_in`` to ``n_out`` units
+has a weight matrix ``W`` of shape ``(n_in, n_out)``, one column per unit (what
+Keras calls the layer's kernel), and a bias ``b`` of shape ``(n_out,)``, and
+computes ``a = f(x @ W + b)`` for a batch ``x`` of shape ``(n, n_in)``.
 """
 
 from __future__ import annotations
@@ -141,19 +141,19 @@ def neuron(x: Any, w: Any, b: float, activation: str = "sigmoid") -> np.ndarray 
 
 
 def dense_forward(x: Any, W: Any, b: Any, activation: str = "linear") -> np.ndarray:
-    """A dense layer on a batch: ``f(x @ W.T + b)``.
+    """A dense layer on a batch: ``f(x @ W + b)``.
 
-    ``x``: ``(n, n_in)``; ``W``: ``(n_out, n_in)``; ``b``: ``(n_out,)``; result ``(n, n_out)``.
+    ``x``: ``(n, n_in)``; ``W``: ``(n_in, n_out)``, one column per unit; ``b``: ``(n_out,)``; result ``(n, n_out)``.
     """
     x = as_array(x, "x", ndim=2)
     W = as_array(W, "W", ndim=2)
     b = as_array(b, "b", ndim=1)
-    if W.shape[1] != x.shape[1]:
-        raise ValueError(f"W has shape {W.shape}: it expects {W.shape[1]} inputs, but x has {x.shape[1]} "
-                         "columns (W is (n_out, n_in); a Keras kernel is its transpose)")
-    if b.shape != (W.shape[0],):
-        raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
-    return activate(x @ W.T + b, activation)
+    if W.shape[0] != x.shape[1]:
+        raise ValueError(f"W has shape {W.shape}: it expects {W.shape[0]} inputs, but x has {x.shape[1]} "
+                         "columns (W is (n_in, n_out), like a Keras kernel)")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
+    return activate(x @ W + b, activation)
 
 
 def _check_params(params: Any) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -165,11 +165,11 @@ def _check_params(params: Any) -> list[tuple[np.ndarray, np.ndarray]]:
             raise TypeError(f"params[{k}] must be a (W, b) pair, got {type(pair).__name__}")
         W = as_array(pair[0], f"params[{k}] W", ndim=2)
         b = as_array(pair[1], f"params[{k}] b", ndim=1)
-        if b.shape != (W.shape[0],):
-            raise ValueError(f"params[{k}]: b has shape {b.shape}, expected ({W.shape[0]},) to match W {W.shape}")
-        if checked and checked[-1][0].shape[0] != W.shape[1]:
-            raise ValueError(f"params[{k}]: W expects {W.shape[1]} inputs but the previous layer has "
-                             f"{checked[-1][0].shape[0]} units")
+        if b.shape != (W.shape[1],):
+            raise ValueError(f"params[{k}]: b has shape {b.shape}, expected ({W.shape[1]},) to match W {W.shape}")
+        if checked and checked[-1][0].shape[1] != W.shape[0]:
+            raise ValueError(f"params[{k}]: W expects {W.shape[0]} inputs but the previous layer has "
+                             f"{checked[-1][0].shape[1]} units")
         checked.append((W, b))
     return checked
 
@@ -220,19 +220,19 @@ def trace_shapes(layer_sizes: Sequence[int], batch: int = 32) -> list[ShapeRow]:
     if len(sizes) < 2:
         raise ValueError("layer_sizes needs at least an input and an output size")
     batch = check_int(batch, "batch", minimum=1)
-    return [ShapeRow(k + 1, (batch, n_in), (n_out, n_in), (n_out,), (batch, n_out), n_out * n_in + n_out)
+    return [ShapeRow(k + 1, (batch, n_in), (n_in, n_out), (n_out,), (batch, n_out), n_in * n_out + n_out)
             for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
 
 
 def collapse_linear(params: Sequence[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
     """The single linear map equal to a stack of linear layers (no activations).
 
-    ``W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2)``, applied layer by layer.
+    ``(x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2)``, applied layer by layer.
     """
     params = _check_params(params)
     W, b = params[0]
     for W_next, b_next in params[1:]:
-        W, b = W_next @ W, W_next @ b + b_next
+        W, b = W @ W_next, b @ W_next + b_next
     return W, b
 
 
@@ -318,7 +318,7 @@ def xor_by_hand() -> list[tuple[np.ndarray, np.ndarray]]:
     """
     W1 = np.array([[1.0, 1.0], [1.0, 1.0]])
     b1 = np.array([0.0, -1.0])
-    W2 = np.array([[1.0, -2.0]])
+    W2 = np.array([[1.0], [-2.0]])
     b2 = np.array([0.0])
     return [(W1, b1), (W2, b2)]
 
@@ -396,7 +396,8 @@ def train_mlp(x: Any, y: Any, *, hidden: Sequence[int] | int = (8,), activation:
     params = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         limit = np.sqrt(6 / (n_in + n_out))
-        params.append((rng.uniform(-limit, limit, size=(n_out, n_in)), np.zeros(n_out)))
+        # Glorot-uniform, W of shape (n_in, n_out): the draws come one unit at a time, then become its column
+        params.append((rng.uniform(-limit, limit, size=(n_out, n_in)).T, np.zeros(n_out)))
     model = MLP(params, activation)
     acts = model.activations
     m = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
@@ -411,12 +412,12 @@ def train_mlp(x: Any, y: Any, *, hidden: Sequence[int] | int = (8,), activation:
         grads = []
         for k in range(len(model.params) - 1, -1, -1):
             W, _ = model.params[k]
-            grads.append((delta.T @ outs[k], delta.sum(axis=0)))
+            grads.append((outs[k].T @ delta, delta.sum(axis=0)))     # dL/dW = a_prev^T delta (BP4)
             if k:
                 a = outs[k]
                 W_prev, b_prev = model.params[k - 1]
-                z = outs[k - 1] @ W_prev.T + b_prev
-                delta = (delta @ W) * _DERIVATIVES[acts[k - 1]](z, a)
+                z = outs[k - 1] @ W_prev + b_prev
+                delta = (delta @ W.T) * _DERIVATIVES[acts[k - 1]](z, a)   # BP2
         grads.reverse()
         new = []
         for k, ((W, b), (gW, gb)) in enumerate(zip(model.params, grads)):
@@ -710,7 +711,7 @@ def hidden_units_figure(model: MLP, x: Any, y: Any, *,
     x = as_array(x, "x", ndim=2, shape=(None, 2))
     y = as_array(y, "y", ndim=1, dtype=int)
     W, b = model.params[0]
-    units = W.shape[0]
+    units = W.shape[1]
     if len(model.params) < 2 or units > 8:
         raise ValueError("hidden_units_figure draws networks with one hidden layer of 1 to 8 units")
     ncols = min(units + 1, 3)
@@ -718,14 +719,14 @@ def hidden_units_figure(model: MLP, x: Any, y: Any, *,
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.4 * nrows), squeeze=False)
     g0, g1, pts = _grid(x, 150)
     hidden = model.hidden(pts)
-    w_out = model.params[1][0][0] if len(model.params) == 2 else None
+    w_out = model.params[1][0][:, 0] if len(model.params) == 2 else None
     for k, ax in enumerate(axes.flat):
         if k > units:
             ax.set_axis_off()
             continue
         if k < units:
             ax.contourf(g0, g1, hidden[:, k].reshape(g0.shape), levels=20, cmap="Greens", alpha=0.6)
-            z = pts @ W[k] + b[k]
+            z = pts @ W[:, k] + b[k]
             ax.contour(g0, g1, z.reshape(g0.shape), levels=[0], colors=PALETTE[2], linewidths=2)
             label = f"hidden unit {k + 1}"
             if w_out is not None:
@@ -735,7 +736,7 @@ def hidden_units_figure(model: MLP, x: Any, y: Any, *,
         else:
             plot_decision_boundary(ax, model.predict_proba, x, y)
             for j in range(units):
-                ax.contour(g0, g1, (pts @ W[j] + b[j]).reshape(g0.shape), levels=[0], colors=PALETTE[2],
+                ax.contour(g0, g1, (pts @ W[:, j] + b[j]).reshape(g0.shape), levels=[0], colors=PALETTE[2],
                            linewidths=0.8, linestyles="--")
             ax.set_title(f"output: accuracy {model.accuracy(x, y):.2f}", fontsize=10)
         ax.set_xlim(g0.min(), g0.max())
@@ -811,7 +812,7 @@ def network_playground_figure(dataset: str = "circles", hidden_units: int = 4, l
                               epochs: int = 300) -> plt.Figure:
     """The network playground's view: train on a toy set, show the boundary and the loss per epoch."""
     x, y, model = playground_model(dataset, hidden_units, layers, activation, learning_rate, epochs)
-    hidden = [W.shape[0] for W, _ in model.params[:-1]]
+    hidden = [W.shape[1] for W, _ in model.params[:-1]]
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.2), gridspec_kw={"width_ratios": [1.1, 1]})
     shape = " → ".join(["2", *map(str, hidden), "1"])
     plot_decision_boundary(axes[0], model.predict_proba, x, y,
@@ -1121,8 +1122,8 @@ def check_collapse(W: Any, b: Any, params: Sequence[tuple[Any, Any]]) -> Feedbac
                      check_array(b, expected=b_true, name="b", rtol=1e-6, atol=1e-9))
     if not result.passed and len(params) == 2:
         W1, W2 = np.asarray(params[0][0], dtype=float), np.asarray(params[1][0], dtype=float)
-        if W1.shape[1] == W2.shape[0]:
-            swapped = W1 @ W2
+        if W2.shape[1] == W1.shape[0]:
+            swapped = W2 @ W1
             if np.shape(W) == swapped.shape and np.allclose(np.asarray(W, dtype=float), swapped):
-                result.messages.append("order matters: the second layer's matrix goes on the left, W2 @ W1")
+                result.messages.append("order matters: rows go through the first layer first, so W1 @ W2")
     return result
