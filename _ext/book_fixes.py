@@ -22,6 +22,9 @@
 - In the Chinese edition, a page not yet released in Chinese (``locales/zh_CN/release.yml``, passed
   as ``dlbook_translation_released``) opens with a banner saying its translation is in progress and
   that its untranslated paragraphs show the English original.
+- In the Chinese edition, every page with a figure says under its title why the figures' titles,
+  axes and legends are English (they are the outputs of the one run both editions share) and
+  translates the words they use most (``FIGURE_NOTE``); the captions themselves are translated.
 - sphinx-exercise's exercise titles are not offered for translation (its subtitle node has no source
   or raw text, which Sphinx's gettext needs): a transform that runs before Sphinx's translation step
   gives them both, so the Chinese edition translates exercise titles like any other text.
@@ -71,6 +74,30 @@ IN_PROGRESS = ('<div class="admonition note dlbook-translation-in-progress" role
                '<p class="admonition-title">翻译进行中</p>'
                '<p>本页的中文翻译尚未完成：尚未翻译的段落以英文原文显示。'
                '<a href="{english}">阅读本页的英文版</a>。</p></div>')
+
+
+#: The Chinese edition's note on English text inside figures (see the module's docstring).
+FIGURE_TERMS = (("epoch", "轮次"), ("loss", "损失"), ("accuracy", "准确率"), ("training / train", "训练"),
+                ("validation / val", "验证"), ("test", "测试"), ("learning rate", "学习率"),
+                ("batch size", "批量大小"), ("parameters", "参数"), ("layer", "层"), ("units", "单元"),
+                ("weights", "权重"), ("seed", "随机种子"), ("baseline", "基线"), ("probability", "概率"))
+FIGURE_NOTE = ('<div class="admonition note dlbook-figure-language" role="note">'
+               '<p class="admonition-title">关于图中的英文</p>'
+               '<p>本页的代码、打印结果和图与英文版完全相同，来自同一次运行，所以图的标题、坐标轴、图例和'
+               '交互图的控件是英文的；图注已译成中文。图中常见的词：'
+               + "；".join(f"{en} {zh}" for en, zh in FIGURE_TERMS) + '。</p></div>')
+
+
+def figure_language_note(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """In the Chinese edition, the note on English figure text under the title of a page with a figure."""
+    if not (app.config.language or "").startswith("zh") or templatename != "page.html":
+        return
+    body = context.get("body", "")
+    if "<img" not in body or "dlbook-figure-language" in body:
+        return
+    end = body.find("</h1>")
+    at = end + len("</h1>") if end >= 0 else 0
+    context["body"] = body[:at] + FIGURE_NOTE + body[at:]
 
 
 def translation_banner(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -216,6 +243,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("dlbook_translation_released", None, "html")
     app.add_config_value("dlbook_other_edition", True, "html")  # False where no other edition is built
     app.connect("html-page-context", translation_banner, priority=504)
+    app.connect("html-page-context", figure_language_note, priority=505)
     app.connect("build-finished", _accessible_html)
     app.connect("html-page-context", _explorer_scripts, priority=500)
     app.connect("html-page-context", _chapter_zip, priority=502)

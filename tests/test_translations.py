@@ -64,6 +64,31 @@ def test_a_page_not_released_opens_with_the_in_progress_banner():
     assert context["body"] == "<h1>x</h1>"
 
 
+def test_chinese_pages_with_figures_explain_their_english_labels():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import book_fixes
+
+    class App:
+        class config:
+            language = "zh_CN"
+
+    page = '<section><h1>标题</h1><p>正文</p><img src="a.png"/></section>'
+    context = {"body": page}
+    book_fixes.figure_language_note(App, "chapters/02_core_concepts", "page.html", context, None)
+    assert context["body"].startswith("<section><h1>标题</h1>" + book_fixes.FIGURE_NOTE)
+    assert "epoch 轮次" in book_fixes.FIGURE_NOTE and "validation / val 验证" in book_fixes.FIGURE_NOTE
+    book_fixes.figure_language_note(App, "chapters/02_core_concepts", "page.html", context, None)
+    assert context["body"].count("dlbook-figure-language") == 1          # once, whatever calls it twice
+    for body in ("<h1>x</h1><p>no figure</p>",):
+        context = {"body": body}
+        book_fixes.figure_language_note(App, "intro", "page.html", context, None)
+        assert context["body"] == body                                    # no figure, no note
+    App.config.language = "en"                                            # the English edition: never
+    context = {"body": page}
+    book_fixes.figure_language_note(App, "chapters/02_core_concepts", "page.html", context, None)
+    assert context["body"] == page
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_chinese_notebook_is_current(path):
     target = i18n.NOTEBOOKS_OUT / "chapters" / path.name
