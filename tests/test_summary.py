@@ -150,6 +150,18 @@ def test_no_notebook_reads_a_file_through_the_parent_folder():
     assert not offenders, f"cells that read a file outside the notebook's folder: {offenders}"
 
 
+def test_llm_figure_draws_the_cited_tables():
+    fig = sm.llm_figure()
+    left, right = fig.axes
+    published = [f for f in sm.LLM_FACTS if f.tokens is not None and f.params is not None]
+    widths = [bar.get_width() for bar in left.patches]
+    assert widths == pytest.approx([f.tokens / f.params for f in published])        # per total parameter
+    assert [t.get_text() for t in left.get_yticklabels()][-1] == "DeepSeek-V3 (2024), MoE"
+    assert [bar.get_width() for bar in right.patches] == [v for v, _ in sm.TRAINING_COSTS.values()]
+    assert all(source for _, source in sm.TRAINING_COSTS.values())
+    plt.close(fig)
+
+
 def test_helpers_reject_bad_input(tmp_path):
     with pytest.raises(TypeError, match="chapters"):
         sm.chapter_map_figure(["chapters/01_background"])
@@ -157,6 +169,12 @@ def test_helpers_reject_bad_input(tmp_path):
         sm.milestone_table([])
     with pytest.raises(TypeError, match="facts"):
         sm.llm_table(None)
+    with pytest.raises(TypeError, match="facts"):
+        sm.llm_figure("GPT-3")
+    with pytest.raises(TypeError, match="costs"):
+        sm.llm_figure(costs={})
+    with pytest.raises(ValueError, match="published"):
+        sm.llm_figure([f for f in sm.LLM_FACTS if f.tokens is None])
     with pytest.raises(ValueError, match="factor"):
         sm.doubling_time(0.5, 3)
     with pytest.raises(ValueError, match="two milestones"):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ __all__ = [
     "LLM_FACTS",
     "TRAINING_COSTS",
     "llm_table",
+    "llm_figure",
     "doubling_time",
     "fit_doubling_time",
     "scale_figure",
@@ -125,14 +126,14 @@ def chapter_map_figure(chapters: Sequence[ChapterEntry] = CHAPTERS, *,
     """Nine boxes, one per part (3×3, in reading order), each listing its chapters' ideas."""
     if not chapters or not all(isinstance(c, ChapterEntry) for c in chapters):
         raise TypeError("chapters must be a non-empty sequence of ChapterEntry")
-    fig, ax = plt.subplots(figsize=(12, 8))
+    fig, ax = plt.subplots(figsize=(12, 7))   # boxes wider than tall: most parts hold one short idea
     ax.set_xlim(0, 3)
     ax.set_ylim(0, 3)
     ax.set_axis_off()
     for part, (name, _chinese) in PARTS.items():  # CJK fonts are not assumed: English only
         row, col = divmod(part - 1, 3)
         x0, y0 = col + 0.04, 2 - row + 0.04
-        color = PALETTE[(part - 1) % len(PALETTE)]
+        color = PALETTE[(part - 1) % len(PALETTE)] if part != 8 else PALETTE[0]   # PALETTE[7] is grey
         ax.add_patch(FancyBboxPatch((x0, y0), 0.92, 0.92, boxstyle="round,pad=0.0,rounding_size=0.04",
                                     facecolor=color, alpha=0.15, edgecolor=color, lw=1.5))
         ax.text(x0 + 0.04, y0 + 0.86, f"Part {part} · {name}", fontsize=12, weight="bold", va="top")
@@ -141,7 +142,7 @@ def chapter_map_figure(chapters: Sequence[ChapterEntry] = CHAPTERS, *,
             text = c.title if part == 9 else (f"{c.title}: {c.idea}" if part == 4 else c.idea)
             lines.append("• " + _wrap(text, 34 if part != 9 else 60))
         ax.text(x0 + 0.04, y0 + 0.72, "\n".join(lines), fontsize=10 if part in (4, 9) else 11.5, va="top",
-                linespacing=1.35)
+                linespacing=1.2 if part == 9 else 1.35)
         if part < 9:
             nrow, ncol = divmod(part, 3)
             if nrow == row:
@@ -260,6 +261,48 @@ def llm_table(facts: Sequence[LLMFact] = LLM_FACTS) -> str:
     return "\n".join(rows)
 
 
+def llm_figure(facts: Sequence[LLMFact] = LLM_FACTS,
+               costs: Mapping[str, tuple[float, str]] = TRAINING_COSTS) -> plt.Figure:
+    """Two panels from the cited tables: training tokens per parameter, and estimated training costs.
+
+    Tokens are counted per *total* parameter, the quantity Chinchilla's rule of about 20 is stated in
+    (a mixture-of-experts model is marked: per active parameter its ratio is far higher).
+    """
+    if isinstance(facts, (str, bytes)) or not facts or not all(isinstance(f, LLMFact) for f in facts):
+        raise TypeError("facts must be a non-empty sequence of LLMFact")
+    if not isinstance(costs, Mapping) or not costs:
+        raise TypeError("costs must be a non-empty mapping of model -> (US dollars, source)")
+    shown = [f for f in facts if f.tokens is not None and f.params is not None]
+    if not shown:
+        raise ValueError("no model in facts has both its tokens and its parameters published")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.3, 1]})
+    names = [f"{f.name} ({f.year})" + (", MoE" if f.active is not None and f.active < f.params else "")
+             for f in shown]
+    ratios = [f.tokens / f.params for f in shown]
+    left.barh(names, ratios, color=PALETTE[1])
+    for y, value in enumerate(ratios):
+        left.annotate(f"{value:.1f}", (value, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    left.axvline(20, color="gray", ls="--", label="Chinchilla's compute-optimal ~20")
+    left.set_xscale("log")
+    left.set_xlim(min(ratios) / 2, max(ratios) * 4)
+    left.set_xlabel("training tokens per parameter (log scale)")
+    left.invert_yaxis()
+    left.legend(loc="upper right", fontsize=8)
+    left.set_title("How much data per parameter")
+    labels, dollars = list(costs), [costs[k][0] for k in costs]
+    right.barh(labels, dollars, color=PALETTE[2])
+    right.set_xscale("log")
+    right.set_xlabel("estimated training cost, US dollars (log scale)")
+    right.invert_yaxis()
+    right.set_title("What a training run costs (estimates)")
+    for y, value in enumerate(dollars):
+        right.annotate(f"${value / 1e6:,.1f}M", (value, y), xytext=(4, 0), textcoords="offset points",
+                       va="center", fontsize=8)
+    right.set_xlim(min(dollars) / 2, max(dollars) * 6)
+    fig.tight_layout()
+    return fig
+
+
 def doubling_time(factor: float, years: float) -> float:
     """Years per doubling for growth by ``factor`` over ``years``: ``years · ln 2 / ln factor``."""
     factor = check_float(factor, "factor", minimum=1.0, strict_minimum=True)
@@ -292,8 +335,9 @@ def scale_figure(milestones: Sequence[Milestone] = MILESTONES, *, log: bool = Tr
     for domain, color in colors.items():
         pts = [m for m in shown if m.domain == domain]
         ax.scatter([m.year for m in pts], [m.params for m in pts], color=color, s=40, label=domain, zorder=3)
-    for m in shown:
-        ax.annotate(m.name, (m.year, m.params), fontsize=8, xytext=(4, 4), textcoords="offset points")
+    for m in shown:   # the Transformer's label goes left of its point, clear of BERT-large's
+        dy = -11 if m.name == "Transformer (big)" else 4
+        ax.annotate(m.name, (m.year, m.params), fontsize=8, xytext=(4, dy), textcoords="offset points")
     if log:
         ax.set_yscale("log")
         if len(shown) >= 2 and np.ptp([m.year for m in shown]) > 0:
