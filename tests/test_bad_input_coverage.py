@@ -33,10 +33,6 @@ EXEMPT = {
     "data.sample_path": "takes no arguments",
     "core_concepts.neuron_playground": "takes no arguments",
     "core_concepts.network_playground": "takes no arguments",
-    # the kernel-only explorer's pieces: no chapter uses them any more; delete them with the next
-    # re-execution of every notebook (each notebook's source hash covers helpers.widgets)
-    "widgets.slider": "legacy", "widgets.int_slider": "legacy", "widgets.log_slider": "legacy",
-    "widgets.dropdown": "legacy",
 }
 
 

@@ -139,13 +139,3 @@ def test_figure_png_closes_the_figure():
 
 def test_altair_is_what_draws_the_page_form():
     assert isinstance(chart(alt.Chart(pd.DataFrame({"x": [0], "y": [0]}))), alt.Chart)
-
-
-def test_legacy_live_explorer_bad_arguments():
-    """The kernel-only explorer that chapters are leaving: it still refuses bad arguments."""
-    with pytest.raises(TypeError, match="callable"):
-        widgets.LiveExplorer(42, {"a": widgets.int_slider("a", 1, 0, 2)}, title="x")
-    with pytest.raises(TypeError, match="non-empty"):
-        widgets.LiveExplorer(lambda a: None, {}, title="x")
-    with pytest.raises(TypeError, match="not a value widget"):
-        widgets.LiveExplorer(lambda a: None, {"a": object()}, title="x")

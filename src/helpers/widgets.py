@@ -41,8 +41,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["Choice", "Steps", "Explorer", "figure_png", "MAX_SPEC_BYTES", "LiveExplorer",
-           "slider", "int_slider", "log_slider", "dropdown"]
+__all__ = ["Choice", "Steps", "Explorer", "figure_png", "MAX_SPEC_BYTES"]
 
 #: Largest Vega-Lite specification (table included) an explorer may put on a page.
 MAX_SPEC_BYTES = 1_500_000
@@ -305,93 +304,3 @@ class Explorer:
 
 def _escape(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
-
-
-# -- The earlier, kernel-only explorer: kept while chapters move to :class:`Explorer`. ----------------
-_STYLE = {"description_width": "initial"}
-
-
-def slider(description: str, value: float, lo: float, hi: float, step: float) -> Any:
-    """A float slider that only fires when released (keeps slow renders usable)."""
-    import ipywidgets as W
-
-    return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                         continuous_update=False, style=_STYLE, layout=W.Layout(width="320px"))
-
-
-def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1) -> Any:
-    """An integer slider that only fires when released."""
-    import ipywidgets as W
-
-    return W.IntSlider(value=value, min=lo, max=hi, step=step, description=description,
-                       continuous_update=False, style=_STYLE, layout=W.Layout(width="320px"))
-
-
-def log_slider(description: str, value: float, lo: float, hi: float) -> Any:
-    """A slider on a log scale, for learning rates and regularization strengths."""
-    import ipywidgets as W
-
-    return W.FloatLogSlider(value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.1,
-                            description=description, continuous_update=False, style=_STYLE,
-                            layout=W.Layout(width="320px"), readout_format=".3g")
-
-
-def dropdown(description: str, options: Any, value: Any = None) -> Any:
-    """A drop-down list; ``options`` is a list or a ``{label: value}`` mapping."""
-    import ipywidgets as W
-
-    widget = W.Dropdown(options=options, description=description, style=_STYLE, layout=W.Layout(width="320px"))
-    if value is not None:
-        widget.value = value
-    return widget
-
-
-class LiveExplorer:
-    """Controls + a figure that ``render(**values)`` redraws, in a kernel only (being replaced by Explorer)."""
-
-    def __init__(self, render: Callable[..., plt.Figure], controls: Mapping[str, Any], *, title: str,
-                 manual: bool = False, button_text: str = "Run") -> None:
-        import ipywidgets as W
-
-        if not callable(render):
-            raise TypeError(f"render must be callable, got {type(render).__name__}")
-        if not isinstance(controls, Mapping) or not controls:
-            raise TypeError("controls must be a non-empty mapping of keyword -> widget")
-        for key, widget in controls.items():
-            if not hasattr(widget, "value"):
-                raise TypeError(f"control {key!r} is not a value widget ({type(widget).__name__})")
-        self.render = render
-        self.controls = dict(controls)
-        self.title = title
-        self.output = W.Output()
-        self.status = W.HTML()
-        rows: list[Any] = [W.HTML(f"<b>{title}</b>"), W.HBox(list(self.controls.values()),
-                           layout=W.Layout(flex_flow="row wrap"))]
-        if manual:
-            self.button = W.Button(description=button_text, button_style="primary")
-            self.button.on_click(lambda _: self.update())
-            rows.append(W.HBox([self.button, self.status]))
-        else:
-            for widget in self.controls.values():
-                widget.observe(lambda _change: self.update(), names="value")
-        rows.append(self.output)
-        self.widget = W.VBox(rows)
-        self.png = b""
-        self.update()
-
-    def values(self) -> dict[str, Any]:
-        return {key: widget.value for key, widget in self.controls.items()}
-
-    def update(self) -> None:
-        from IPython.display import Image, display
-
-        self.png = figure_png(self.render(**self.values()))
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(Image(self.png))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle = dict(self.widget._repr_mimebundle_() or {})
-        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
-        bundle["text/plain"] = f"Explorer: {self.title} (interactive in Jupyter, Binder or Colab)"
-        return bundle
