@@ -101,7 +101,8 @@ EXPLORER = r"""
   const spec = JSON.parse(document.getElementById(id + '-spec').textContent);
   const keys = spec.params.map(p => p.name.replace(/^p_/, ''));
   // the grid's table is the dataset with a column per control (a chart may add fixed data, e.g. the points)
-  const table = Object.values(spec.datasets).find(d => d.length && keys.every(k => k in d[0])) || [];
+  const table = Object.values(spec.datasets).find(d => d.length && keys.every(k => k in d[0]));
+  if (!table) return {error: 'no dataset of the specification has a column for every control'};
   const box = document.getElementById(id);
   const svg = () => (box.querySelector('svg') || {outerHTML: ''}).outerHTML;
   const near = (a, b) => (typeof a === 'number' && typeof b === 'number')
