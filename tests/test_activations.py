@@ -80,7 +80,7 @@ def test_init_std():
         act.init_std("he", 0, 1)
 
 
-def test_forward_stack_and_gradient_norms():
+def test_forward_stack():
     x = np.random.default_rng(0).normal(size=(50, 20))
     outs = act.forward_stack(x, activation="relu", depth=4, width=20, init="he")
     assert len(outs) == 4 and all(o.shape == (50, 20) for o in outs) and all((o >= 0).all() for o in outs)
@@ -89,28 +89,20 @@ def test_forward_stack_and_gradient_norms():
         act.forward_stack(x, activation="relu", width=30)
     with pytest.raises(TypeError, match="depth must be an integer"):
         act.forward_stack(x, activation="relu", width=20, depth=2.5)
-    sig = act.layer_gradient_norms(activation="sigmoid", depth=6, width=20, n=50)
-    rel = act.layer_gradient_norms(activation="relu", depth=6, width=20, init="he", n=50)
-    assert sig.shape == (6,) and sig[0] / sig[-1] < rel[0] / rel[-1]
-    with pytest.raises(ValueError, match="n must be >= 1"):
-        act.layer_gradient_norms(activation="relu", n=0)
 
 
-def test_layer_gradient_norms_match_tensorflow():
-    import tensorflow as tf
+def test_dying_relu_trains_the_books_network():
+    from helpers.network import Network, one_hot
 
-    depth, width, n, seed = 3, 5, 4, 7
-    rng = np.random.default_rng(seed + 1)
-    x, target = rng.normal(size=(n, width)), rng.normal(size=(n, width))
-    weights = [tf.Variable(w) for w in act._stack_weights(depth, width, "glorot", seed)]
-    with tf.GradientTape() as tape:
-        h = tf.constant(x)
-        for w in weights:
-            h = tf.tanh(h @ w)
-        loss = 0.5 * tf.reduce_sum((h - target) ** 2) / n
-    expected = [np.linalg.norm(g.numpy()) for g in tape.gradient(loss, weights)]
-    got = act.layer_gradient_norms(activation="tanh", depth=depth, width=width, n=n, seed=seed)
-    np.testing.assert_allclose(got, expected, rtol=1e-10)
+    rng = np.random.default_rng(1)
+    xs, ys = rng.normal(size=(40, 6)), rng.integers(0, 3, size=40)
+    run = act.dying_relu_experiment(xs, ys, learning_rate=0.5, hidden=8, steps=3, seed=2)
+    net, targets = Network([6, 8, 3], activation="relu", init="he", seed=2), one_hot(ys, 3)
+    for step in range(3):  # the same network, the same full-batch steps
+        dW, db, loss = net.backward(xs, targets)
+        assert run["loss"][step] == pytest.approx(loss, rel=1e-12)
+        net.update(dW, db, 0.5)
+        assert run["dead"][step] == act.dead_units(net.W[0], net.b[0], xs).mean()
 
 
 def test_dead_units_and_dying_relu():
@@ -213,9 +205,9 @@ def test_bad_input_to_every_public_helper_is_rejected():
     with pytest.raises(ValueError, match="x must have 100 columns"):
         act.forward_stack(np.zeros((3, 5)), activation="relu")
     with pytest.raises(ValueError, match="depth must be >= 1"):
-        act.layer_gradient_norms(activation="relu", depth=0)
+        act.forward_stack(np.zeros((3, 100)), activation="relu", depth=0)
     with pytest.raises(ValueError, match="activation"):
-        act.layer_gradient_norms(activation="swish")
+        act.forward_stack(np.zeros((3, 100)), activation="swish")
     with pytest.raises((TypeError, ValueError)):
         act.dead_units("w", [0.0], [[1.0]])
     with pytest.raises((TypeError, ValueError), match="learning_rate"):

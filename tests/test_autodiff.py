@@ -128,3 +128,24 @@ def test_draw_graph_refuses_huge_graphs():
 
 def test_repr_is_readable():
     assert repr(Value(1.5, label="w")) == "Value(w=1.5, grad=0)"
+
+
+def test_children_op_and_backward_step_are_the_engines_own():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    e = a * b
+    assert e.children == (a, b) and e.op == "×" and a.children == () and a.op == ""
+    e.grad = 1.0
+    e.backward_step()                       # one local chain rule: de/da = b, de/db = a
+    assert (a.grad, b.grad) == (-3.0, 2.0)
+
+
+def test_layout_places_every_node_and_rejects_a_bad_root():
+    from helpers.autodiff import layout
+
+    a, b = Value(1.0), Value(2.0)
+    out = (a + b) * a
+    pos = layout(out)
+    assert set(pos) == {id(n) for n in topological_order(out)}
+    assert pos[id(out)][0] > pos[id(a)][0]
+    with pytest.raises(TypeError, match="root must be a Value"):
+        layout(3.0)

@@ -114,6 +114,9 @@ def test_scale_figure():
     fig = bg.scale_figure()
     assert len(fig.axes) == 2
     assert all(ax.get_yscale() == "log" and ax.get_ylabel() and ax.get_xlabel() for ax in fig.axes)
+    assert not any(ax.patches for ax in fig.axes)                  # points, not bars on a log axis
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == list(dict.fromkeys(p.examples_unit for p in bg.SCALE))   # one marker per unit of data
     with pytest.raises(TypeError, match="table"):
         bg.scale_figure([])
     with pytest.raises(TypeError, match="ScalePoint"):

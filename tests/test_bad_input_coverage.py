@@ -33,6 +33,8 @@ EXEMPT = {
     "data.sample_path": "takes no arguments",
     "core_concepts.neuron_playground": "takes no arguments",
     "core_concepts.network_playground": "takes no arguments",
+    "core_algorithm.micrograd_example": "takes no arguments",
+    "core_algorithm.backprop_explorer": "takes no arguments",
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import core_algorithm as ch
+from helpers import autodiff, core_algorithm as ch
 from helpers.network import ACTIVATIONS, Network, one_hot
 from helpers.widgets import Explorer
 
@@ -418,3 +418,85 @@ def test_checkers_reject_garbage_answers():
     assert not ch.check_divergence_rate(None, curvature=20)
     assert not ch.check_divergence_rate(float("nan"), curvature=20)
     assert not ch.check_divergence_rate([0.1, 0.2], curvature=20)
+
+
+def _train_loop(net, X, Y, *, epochs, batch_size, learning_rate, seed, mistake=None):
+    """A learner's mini-batch SGD loop, with one of the typical mistakes switchable."""
+    rng = np.random.default_rng(seed)
+    order, losses = rng.permutation(len(X)), []
+    for epoch in range(epochs):
+        if epoch > 0 and mistake != "shuffled once":
+            order = rng.permutation(len(X))
+        if mistake == "never shuffled":
+            order = np.arange(len(X))
+        stop = len(X) - len(X) % batch_size if mistake == "last batch skipped" else len(X)
+        total, means = 0.0, []
+        for start in range(0, stop, batch_size):
+            batch = order[start:start + batch_size]
+            dW, db, loss = net.backward(X[batch], Y[batch])
+            if mistake == "uphill":
+                net.W = [W + learning_rate * g for W, g in zip(net.W, dW)]
+                net.b = [b + learning_rate * g for b, g in zip(net.b, db)]
+            elif mistake != "no update":
+                net.update(dW, db, learning_rate)
+            total, means = total + loss * len(batch), [*means, loss]
+        losses.append(float(np.mean(means)) if mistake == "unweighted loss" else total / len(X))
+    return losses
+
+
+def test_check_training_loop_accepts_a_correct_loop_and_network_train():
+    assert ch.check_training_loop(_train_loop)
+    assert ch.check_training_loop(lambda net, X, Y, **kw: net.train(X, Y, **kw)["loss"])
+
+
+@pytest.mark.parametrize("mistake, message", [
+    ("shuffled once", "shuffled only once"),
+    ("never shuffled", "never shuffled"),
+    ("last batch skipped", "last, smaller batch is skipped"),
+    ("uphill", "up the gradient"),
+    ("no update", "did not change"),
+    ("unweighted loss", "plain mean of the batch losses"),
+])
+def test_check_training_loop_names_the_typical_mistakes(mistake, message):
+    feedback = ch.check_training_loop(lambda net, X, Y, **kw: _train_loop(net, X, Y, mistake=mistake, **kw))
+    assert not feedback and message in str(feedback)
+
+
+@pytest.mark.parametrize("fn, message", [
+    (42, "pass your function itself"),
+    (lambda *a, **k: 1 / 0, "raised ZeroDivisionError"),
+    (lambda *a, **k: None, "list of per-epoch training losses"),
+    (lambda *a, **k: [0.1], "one loss per epoch"),
+])
+def test_check_training_loop_rejects_garbage(fn, message):
+    feedback = ch.check_training_loop(fn)
+    assert not feedback and message in str(feedback)
+
+
+def test_backprop_table_runs_the_engines_backward_pass_one_operation_at_a_time():
+    L = ch.micrograd_example()
+    L.backward()
+    engine = {node.label: node.grad for node in autodiff.topological_order(L)}
+    first = ch.backprop_table(0).query("part == 'node'")
+    assert first["grad"].isna().all() and set(first["state"]) == {"waiting"}
+    assert ch.backprop_table(1).query("state == 'current'")["name"].tolist() == ["L"]
+    assert set(ch.backprop_table(2).query("state == 'current'")["name"]) == {"d", "f"}
+    last = ch.backprop_table(ch.BACKPROP_STEPS[-1])
+    assert dict(zip(*last.query("part == 'node'")[["name", "grad"]].T.values)) == engine
+    assert "∂L/∂a = 6" in last.query("part == 'caption'")["text"].iloc[0]
+    fig = ch.plot_backprop_table(last, 4)
+    assert "step 4 of 4" in fig.axes[0].get_title()
+    assert ch.backprop_explorer().frame(step=3).equals(ch.backprop_table(3))
+
+
+def test_backprop_table_plot_and_chart_reject_bad_input():
+    with pytest.raises(ValueError, match="step"):
+        ch.backprop_table(5)
+    with pytest.raises(TypeError, match="step"):
+        ch.backprop_table(1.5)
+    with pytest.raises(TypeError, match="frame"):
+        ch.plot_backprop_table([1, 2], 0)
+    with pytest.raises(ValueError, match="caption"):
+        ch.plot_backprop_table(ch.backprop_table(0).query("part == 'node'"), 0)
+    with pytest.raises(TypeError, match="altair Chart"):
+        ch.backprop_chart(None)

@@ -285,6 +285,10 @@ def test_weights_figure():
     fig = cc.weights_figure(start + 1.0, initial=start)
     assert sum(bool(ax.get_title()) for ax in fig.axes) == 10
     assert "before training" in fig.axes[0].get_title()
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 10 and len({im.get_clim() for im in images}) == 1     # one colour scale for all
+    assert images[0].get_clim() == (-np.abs(start + 1.0).max(), np.abs(start + 1.0).max())
+    assert any(ax.get_ylabel() == "weight" for ax in fig.axes)                  # and its colour bar
     with pytest.raises(ValueError, match="initial"):
         cc.weights_figure(start, initial=np.zeros((64, 4)))
 
@@ -334,7 +338,10 @@ def test_network_table_holds_the_trained_networks_numbers():
     x, y, model = cc.playground_model("xor", 4, 1, "tanh", 0.1, cc.PLAYGROUND_EPOCHS)
     region = frame[frame["part"] == "region"].iloc[0]
     assert region["value"] == model.accuracy(x, y)
-    assert region["text"] == f"network 2 → 4 → 1: training accuracy {model.accuracy(x, y):.2f}"
+    val_accuracy = model.accuracy(*cc.playground_validation("xor"))
+    assert region["text"] == (f"network 2 → 4 → 1\naccuracy: training {model.accuracy(x, y):.2f}, "
+                              f"validation {val_accuracy:.2f}")
+    assert (frame["validation"] == val_accuracy).all()
     image = plt.imread(io.BytesIO(base64.b64decode(region["url"].split(",", 1)[1])), format="png")
     assert image.shape[:2] == (32, 32)
     loss = frame[frame["part"] == "loss"]
@@ -568,3 +575,14 @@ def test_checkers_reject_garbage():
     assert not cc.check_xor_network("weights")
     assert not cc.check_neuron_output("0.5", [1, 2], [1, 1], 0.0)
     assert not cc.check_neuron_output(float("nan"), [1, 2], [1, 1], 0.0)
+
+
+def test_playground_validation_is_fresh_data_from_the_same_distribution():
+    x, y, _ = cc.playground_model("circles", 4, 1, "tanh", 0.1, 5)
+    xv, yv = cc.playground_validation("circles")
+    assert xv.shape == x.shape and not np.allclose(xv, x) and abs(yv.mean() - y.mean()) < 0.1
+
+
+def test_playground_validation_rejects_a_bad_dataset():
+    with pytest.raises(ValueError, match="dataset"):
+        cc.playground_validation("mnist")

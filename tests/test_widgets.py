@@ -139,3 +139,13 @@ def test_figure_png_closes_the_figure():
 
 def test_altair_is_what_draws_the_page_form():
     assert isinstance(chart(alt.Chart(pd.DataFrame({"x": [0], "y": [0]}))), alt.Chart)
+
+
+@pytest.mark.parametrize("bad", [None, pd.DataFrame({"x": [0]}), "chart", alt.LayerChart()])
+def test_require_chart_rejects_anything_but_an_altair_chart(bad):
+    with pytest.raises(TypeError, match=f"base must be an altair Chart.*got {type(bad).__name__}"):
+        widgets.require_chart(bad)
+
+
+def test_require_chart_accepts_the_base_an_explorer_passes():
+    assert widgets.require_chart(alt.Chart(pd.DataFrame({"x": [0]})).transform_filter("datum.x == 0")) is None

@@ -6,9 +6,9 @@ the same two things with ``keras.activations`` and ``tf.GradientTape``, so the
 chapter can assert that the two agree.
 
 The rest of the module builds the chapter's experiments: a deep stack of dense
-layers whose activations and gradients we measure layer by layer
-(:func:`forward_stack`, :func:`layer_gradient_norms`), the "dying ReLU"
-(:func:`dying_relu_experiment`), the figures, the activation explorer (whose
+layers whose activations we measure layer by layer (:func:`forward_stack`), the
+"dying ReLU" (:func:`dying_relu_experiment`, which trains chapter 3's
+:class:`~helpers.network.Network`), the figures, the activation explorer (whose
 render function is :func:`explorer_figure`), and the exercise checkers.
 """
 
@@ -24,6 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from . import widgets
 from .exercises import Feedback, check_array
+from .network import Network, one_hot
 from .plotting import PALETTE
 from .validation import as_array, check_choice, check_float, check_int
 
@@ -50,7 +51,6 @@ __all__ = [
     "keras_reference",
     "init_std",
     "forward_stack",
-    "layer_gradient_norms",
     "dead_units",
     "dying_relu_experiment",
     "plot_activations",
@@ -283,41 +283,6 @@ def forward_stack(x: Any, *, activation: str, depth: int = 10, width: int = 100,
     return outputs
 
 
-def layer_gradient_norms(*, activation: str, depth: int = 10, width: int = 100, init: str = "glorot",
-                         n: int = 200, seed: int = 0) -> np.ndarray:
-    r"""Norm of the loss gradient with respect to each layer's weights, by backpropagation.
-
-    A batch of ``n`` standard normal inputs goes through the stack; the loss is
-    $L = \tfrac12 \lVert h_\text{depth} - t \rVert^2 / n$ for a random target $t$.
-    Backpropagation multiplies the upstream gradient by $f'(a_l)$ and $W_l^\top$
-    at every layer; the returned array holds $\lVert \partial L / \partial W_l \rVert_F$
-    for layers 1 (next to the input) to ``depth``.
-    """
-    depth = check_int(depth, "depth", minimum=1)
-    width = check_int(width, "width", minimum=1)
-    n = check_int(n, "n", minimum=1)
-    f, df = function(activation), derivative(activation)
-    rng = np.random.default_rng(seed + 1)
-    x = rng.normal(size=(n, width))
-    target = rng.normal(size=(n, width))
-    weights = _stack_weights(depth, width, init, seed)
-    inputs, pre = [], []
-    norms = np.zeros(depth)
-    with threadpool_limits(limits=1):
-        h = x
-        for w in weights:                       # forward pass, remembering what backprop needs
-            inputs.append(h)
-            a = h @ w
-            pre.append(a)
-            h = f(a)
-        upstream = (h - target) / n             # dL/dh at the top
-        for layer in reversed(range(depth)):    # backward pass
-            delta = upstream * df(pre[layer])   # dL/da = dL/dh * f'(a)
-            norms[layer] = np.linalg.norm(inputs[layer].T @ delta)   # dL/dW = h_in^T delta
-            upstream = delta @ weights[layer].T                       # dL/dh_in
-    return norms
-
-
 def dead_units(w: Any, b: Any, x: Any) -> np.ndarray:
     """Boolean mask of ReLU units that output 0 for *every* row of ``x``.
 
@@ -334,7 +299,7 @@ def dead_units(w: Any, b: Any, x: Any) -> np.ndarray:
 
 def dying_relu_experiment(x: Any, y: Any, *, learning_rate: float, hidden: int = 64, steps: int = 100,
                           seed: int = 0) -> dict[str, np.ndarray]:
-    """Train a one-hidden-layer ReLU classifier with full-batch gradient descent.
+    """Train chapter 3's :class:`~helpers.network.Network` (one hidden ReLU layer) by full-batch gradient descent.
 
     ``x`` has shape ``(n, d)``, ``y`` holds integer classes. He-initialized
     weights, softmax output, cross-entropy loss. Returns ``{"dead": fraction of
@@ -347,32 +312,16 @@ def dying_relu_experiment(x: Any, y: Any, *, learning_rate: float, hidden: int =
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
     lr = check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True)
-    hidden = check_int(hidden, "hidden", minimum=1)
     steps = check_int(steps, "steps", minimum=1)
-    n, d = x.shape
-    k = int(y.max()) + 1
-    rng = np.random.default_rng(seed)
-    w1 = rng.normal(0, np.sqrt(2 / d), size=(d, hidden))
-    b1 = np.zeros(hidden)
-    w2 = rng.normal(0, np.sqrt(2 / hidden), size=(hidden, k))
-    b2 = np.zeros(k)
-    onehot = np.eye(k)[y]
+    classes = int(y.max()) + 1
+    net = Network([x.shape[1], check_int(hidden, "hidden", minimum=1), classes], activation="relu", init="he",
+                  seed=seed)
+    targets = one_hot(y, classes)
     dead, losses = np.zeros(steps), np.zeros(steps)
-    with threadpool_limits(limits=1):       # small matrices: one BLAS thread is fastest on shared CPUs
-        for step in range(steps):
-            a1 = x @ w1 + b1
-            h1 = np.maximum(a1, 0)
-            p = softmax(h1 @ w2 + b2)
-            losses[step] = -np.mean(np.log(np.clip(p[np.arange(n), y], 1e-12, None)))
-            g_logits = (p - onehot) / n                  # softmax + cross-entropy: p - y
-            g_w2, g_b2 = h1.T @ g_logits, g_logits.sum(0)
-            g_a1 = (g_logits @ w2.T) * (a1 > 0)          # ReLU passes gradient only where a1 > 0
-            g_w1, g_b1 = x.T @ g_a1, g_a1.sum(0)
-            w1 -= lr * g_w1
-            b1 -= lr * g_b1
-            w2 -= lr * g_w2
-            b2 -= lr * g_b2
-            dead[step] = dead_units(w1, b1, x).mean()
+    for step in range(steps):
+        dW, db, losses[step] = net.backward(x, targets)   # forward and BP1-BP4 on the whole training set
+        net.update(dW, db, lr)
+        dead[step] = dead_units(net.W[0], net.b[0], x).mean()
     return {"dead": dead, "loss": losses}
 
 
@@ -486,7 +435,8 @@ def plot_dying_relu(runs: dict[str, dict[str, np.ndarray]]) -> plt.Figure:
     left.set_title("Units that output 0 for every training image")
     left.set_ylim(-3, 103)
     right.set_xlabel("gradient-descent step")
-    right.set_ylabel("cross-entropy loss")
+    right.set_ylabel("cross-entropy loss (log scale)")
+    right.set_yscale("log")
     right.set_title("Training loss")
     for ax in (left, right):
         ax.legend()
@@ -555,8 +505,7 @@ def plot_spread_table(frame: Any, activation: str, depth: int, init: str) -> plt
 
 def spread_chart(base: Any) -> Any:
     """The explorer's Vega-Lite form: the per-layer spread on a log scale."""
-    if not hasattr(base, "mark_line"):
-        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    widgets.require_chart(base)
     import altair as alt
 
     return (base.transform_calculate(shown="max(datum.std, 1e-30)")

@@ -31,7 +31,7 @@ from matplotlib.patches import Circle, FancyBboxPatch
 from .plotting import PALETTE
 from .validation import check_float
 
-__all__ = ["Value", "topological_order", "draw_graph"]
+__all__ = ["Value", "topological_order", "layout", "draw_graph"]
 
 Number = Union[int, float]
 
@@ -56,6 +56,20 @@ class Value:
     def __repr__(self) -> str:
         name = f"{self.label}=" if self.label else ""
         return f"Value({name}{self.data:.4g}, grad={self.grad:.4g})"
+
+    @property
+    def children(self) -> tuple[Value, ...]:
+        """The Values this one was computed from (none for a leaf), for code that walks the graph."""
+        return self._children
+
+    @property
+    def op(self) -> str:
+        """The name of the operation that made this Value (``""`` for a leaf)."""
+        return self._op
+
+    def backward_step(self) -> None:
+        """Apply this node's local chain rule once: what :meth:`backward` does at every node, in order."""
+        self._backward()
 
     # --- operations: forward value + local chain rule -------------------------
 
@@ -205,8 +219,8 @@ def topological_order(root: Value) -> list[Value]:
 _COLUMN = 2.5   # horizontal distance between graph columns, in layout units
 
 
-def _layout(root: Value) -> dict[int, tuple[float, float]]:
-    """x = depth from the leaves (longest path), y = spread within each column."""
+def layout(root: Value) -> dict[int, tuple[float, float]]:
+    """Each node's drawing position, keyed by ``id(node)``: x = depth from the leaves, y = spread in its column."""
     order = topological_order(root)
     depth: dict[int, int] = {}
     for node in order:
@@ -240,7 +254,7 @@ def draw_graph(root: Value, *, title: str = "Computational graph", show_grad: bo
     order = topological_order(root)
     if len(order) > 60:
         raise ValueError(f"the graph has {len(order)} nodes; draw_graph is meant for at most 60")
-    pos = _layout(root)
+    pos = layout(root)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     box_w, box_h = 1.25, (0.66 if show_grad else 0.46)

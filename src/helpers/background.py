@@ -259,30 +259,40 @@ def _human(value: float) -> str:
 
 def scale_figure(table: Sequence[ScalePoint] = SCALE, *,
                  title: str = "Data and model size of three landmark systems") -> plt.Figure:
-    """Training-set size and parameter count per system, on logarithmic axes."""
+    """Training-set size and parameter count per system, as points on logarithmic axes.
+
+    Points, not bars: on a log axis a bar's length depends on where the axis happens to start.
+    The training data are counted in the system's own unit (images or text tokens), and each
+    unit has its own marker, because an image and a token are not the same amount of data.
+    """
     if isinstance(table, (str, bytes)) or not isinstance(table, Sequence) or not table \
             or not all(isinstance(p, ScalePoint) for p in table):
         raise TypeError("table must be a non-empty sequence of ScalePoint rows")
     if not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
-    if isinstance(table, (str, bytes)) or not isinstance(table, Sequence) or not table:
-        raise TypeError("table must be a non-empty sequence of ScalePoint")
-    if not all(isinstance(p, ScalePoint) for p in table):
-        raise TypeError("table must hold ScalePoint objects")
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     names = [f"{p.system}\n({p.year})" for p in table]
+    markers = dict(zip(dict.fromkeys(p.examples_unit for p in table), "os^Dv"))
     for ax, attr, label, color in ((axes[0], "examples", "training examples (log scale)", PALETTE[0]),
                                    (axes[1], "parameters", "learned parameters (log scale)", PALETTE[3])):
         values = [getattr(p, attr) for p in table]
-        ax.bar(names, values, color=color)
+        for k, (p, v) in enumerate(zip(table, values)):
+            marker = markers[p.examples_unit] if attr == "examples" else "o"
+            ax.scatter([k], [v], s=70, color=color, marker=marker, zorder=2,
+                       label=p.examples_unit if attr == "examples" else None)
+            unit = f" {p.examples_unit}" if attr == "examples" else ""
+            ax.annotate(f"{_human(v)}{unit}", (k, v), textcoords="offset points", xytext=(0, 9), ha="center",
+                        fontsize=8.5)
         ax.set_yscale("log")
         ax.set_ylabel(label)
         ax.set_xlabel("system (year)")
-        for k, (p, v) in enumerate(zip(table, values)):
-            unit = f" {p.examples_unit}" if attr == "examples" else ""
-            ax.text(k, v * 1.6, f"{_human(v)}{unit}", ha="center", fontsize=8.5)
-        ax.set_ylim(1e4, max(values) * 60)
-    axes[0].set_title("Data")
+        ax.set_xticks(range(len(table)), names)
+        ax.set_xlim(-0.5, len(table) - 0.5)
+        ax.set_ylim(min(values) / 10, max(values) * 30)
+    handles, labels = axes[0].get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    axes[0].legend(unique.values(), unique.keys(), title="counted in", loc="upper left", fontsize=8)
+    axes[0].set_title("Data (images and text tokens are different units)")
     axes[1].set_title("Model size")
     fig.suptitle(title)
     fig.tight_layout()

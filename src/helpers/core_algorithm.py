@@ -33,7 +33,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from . import widgets
+from . import autodiff, widgets
 from .exercises import Feedback, check_scalar, combine
 from .network import ACTIVATIONS, Network
 from .plotting import PALETTE
@@ -73,6 +73,13 @@ __all__ = [
     "check_momentum",
     "check_divergence_rate",
     "check_backward",
+    "check_training_loop",
+    "micrograd_example",
+    "BACKPROP_STEPS",
+    "backprop_table",
+    "plot_backprop_table",
+    "backprop_chart",
+    "backprop_explorer",
 ]
 
 #: Gradient descent stops and reports divergence once the parameters' norm exceeds this.
@@ -400,8 +407,7 @@ def gd_chart(base: Any) -> Any:
     """The web form of the explorer: the path in parameter space and the loss gap per step."""
     import altair as alt
 
-    if not isinstance(base, alt.Chart):
-        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    widgets.require_chart(base)
     path = base.mark_line(point=True, color=PALETTE[3]).encode(
         x=alt.X("theta1:Q", title="parameter θ₁"), y=alt.Y("theta2:Q", title="parameter θ₂"), order="step:Q")
     loss = base.mark_line(point=True, color=PALETTE[0]).encode(
@@ -419,6 +425,141 @@ def gd_explorer() -> widgets.Explorer:
         description="Gradient descent on one of four surfaces from its default start: the path on the contour "
                     "plot and the loss above the minimum per step; the controls pick the surface, the learning "
                     "rate and the number of steps.")
+
+
+# =============================================================================
+# Backpropagation, one operation at a time (an explorer)
+# =============================================================================
+
+def micrograd_example() -> autodiff.Value:
+    """The chapter's graph ``L = (a·b + c)·f`` with a=2, b=-3, c=10, f=-2, before the backward pass."""
+    a, b = autodiff.Value(2.0, label="a"), autodiff.Value(-3.0, label="b")
+    c, f = autodiff.Value(10.0, label="c"), autodiff.Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L
+
+
+#: The explorer's steps: 0 the forward pass, 1 the seed dL/dL = 1, then one per operation.
+BACKPROP_STEPS: tuple[int, ...] = (0, 1, 2, 3, 4)
+_RULES = {"×": "{x} = {y}·{z}: ∂L/∂{y} = {z}·∂L/∂{x}, ∂L/∂{z} = {y}·∂L/∂{x}",
+          "+": "{x} = {y} + {z}: ∂L/∂{y} = ∂L/∂{z} = 1·∂L/∂{x}"}
+
+
+def backprop_table(step: int) -> Any:
+    """The graph of :func:`micrograd_example` after ``step`` steps of ``autodiff``'s own backward pass.
+
+    One ``node`` row per Value (its position, ``value``, ``grad`` once known, and ``state``: ``"done"``,
+    ``"current"`` or ``"waiting"``) and one ``caption`` row saying what the step did. Each step after
+    the seed runs one operation's ``_backward``, in the order :meth:`Value.backward` uses.
+    """
+    import pandas as pd
+
+    step = check_int(step, "step", minimum=0, maximum=BACKPROP_STEPS[-1])
+    L = micrograd_example()
+    order = autodiff.topological_order(L)
+    operations = [node for node in reversed(order) if node.children]    # output first, as backward visits them
+    known: set[int] = set()
+    current: list[autodiff.Value] = []
+    caption = "Forward pass: every value is computed from the inputs; no gradient is known yet."
+    if step >= 1:
+        L.grad = 1.0
+        known.add(id(L))
+        current = [L]
+        caption = "The backward pass starts at the output: ∂L/∂L = 1."
+    for node in operations[:max(0, step - 1)]:
+        node.backward_step()                                                   # the engine's own local chain rule
+        known.update(id(child) for child in node.children)
+        current = list(node.children)
+        y, z = (child.label for child in node.children)
+        caption = _RULES[node.op].format(x=node.label, y=y, z=z) + \
+            "  →  " + ", ".join(f"∂L/∂{child.label} = {child.grad:g}" for child in node.children)
+    pos = autodiff.layout(L)
+    rows = []
+    for node in order:
+        x, y = pos[id(node)]
+        state = "current" if any(node is c for c in current) else ("done" if id(node) in known else "waiting")
+        grad = f"{node.grad:g}" if id(node) in known else "?"
+        rows.append({"part": "node", "x": x, "y": y, "name": node.label, "value": node.data,
+                     "grad": node.grad if id(node) in known else np.nan, "state": state,
+                     "text": f"{node.label} = {node.data:g}\n∂L/∂{node.label} = {grad}"})
+    rows.append({"part": "caption", "x": min(p[0] for p in pos.values()), "y": min(p[1] for p in pos.values()) - 1.0,
+                 "name": "", "value": np.nan, "grad": np.nan, "state": "", "text": caption})
+    return pd.DataFrame(rows)
+
+
+def _backprop_edges() -> list[tuple[float, float, float, float]]:
+    L = micrograd_example()
+    pos = autodiff.layout(L)
+    return [(*pos[id(child)], *pos[id(node)]) for node in autodiff.topological_order(L) for child in node.children]
+
+
+_STATE_COLOURS = {"waiting": "#dddddd", "current": PALETTE[1], "done": PALETTE[5]}
+
+
+def plot_backprop_table(frame: Any, step: int) -> plt.Figure:
+    """The explorer's matplotlib form: the graph, each node's value and gradient, the step's rule below."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame) or not {"part", "x", "y", "state", "text"} <= set(frame.columns):
+        raise TypeError("frame must be the table backprop_table returns")
+    nodes, caption = frame[frame["part"] == "node"], frame[frame["part"] == "caption"]
+    if nodes.empty or caption.empty:
+        raise ValueError("frame must hold 'node' rows and a 'caption' row, as backprop_table returns")
+    fig, ax = plt.subplots(figsize=(8.5, 3.8))
+    for x0, y0, x1, y1 in _backprop_edges():
+        ax.annotate("", xy=(x1 - 0.55, y1), xytext=(x0 + 0.55, y0),
+                    arrowprops={"arrowstyle": "->", "color": "0.5", "lw": 1.0})
+    for row in nodes.itertuples():
+        ax.text(row.x, row.y, row.text, ha="center", va="center", fontsize=9, family="monospace",
+                bbox={"boxstyle": "round,pad=0.4", "fc": _STATE_COLOURS[row.state], "ec": "0.3"})
+    ax.text(caption["x"].iloc[0] - 0.6, caption["y"].iloc[0], caption["text"].iloc[0], ha="left", va="center",
+            fontsize=9)
+    ax.set_xlim(nodes["x"].min() - 0.8, nodes["x"].max() + 0.8)
+    ax.set_ylim(caption["y"].iloc[0] - 0.4, nodes["y"].max() + 0.6)
+    ax.set_axis_off()
+    ax.set_title(f"Backpropagation on L = (a·b + c)·f, step {step} of {BACKPROP_STEPS[-1]} "
+                 "(orange: just computed; blue: known)")
+    fig.tight_layout()
+    return fig
+
+
+def backprop_chart(base: Any) -> Any:
+    """The explorer's Vega-Lite form: the edges (fixed), the nodes coloured by state, the caption."""
+    import altair as alt
+    import pandas as pd
+
+    widgets.require_chart(base)
+    xs = alt.Scale(domain=[-0.8, 3 * 2.5 + 0.8])
+    ys = alt.Scale(domain=[-2.0, 1.2])
+    edges = pd.DataFrame(_backprop_edges(), columns=["x0", "y0", "x1", "y1"])
+    edge_layer = alt.Chart(edges).mark_rule(color="#888888").encode(
+        x=alt.X("x0:Q", scale=xs, axis=None), y=alt.Y("y0:Q", scale=ys, axis=None), x2="x1:Q", y2="y1:Q")
+    node = base.transform_filter("datum.part == 'node'")
+    boxes = node.mark_square(size=4200, opacity=0.95, stroke="#444444").encode(
+        x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None),
+        color=alt.Color("state:N", scale=alt.Scale(domain=list(_STATE_COLOURS), range=list(_STATE_COLOURS.values())),
+                        title="gradient"))
+    labels = node.mark_text(lineBreak="\n", fontSize=11, font="monospace").encode(
+        x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None), text="text:N")
+    caption = base.transform_filter("datum.part == 'caption'").mark_text(align="left", fontSize=12).encode(
+        x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None), text="text:N")
+    return alt.layer(edge_layer, boxes, labels, caption).properties(width=620, height=300)
+
+
+def backprop_explorer() -> widgets.Explorer:
+    """Step through the backward pass of the chapter's graph, one operation at a time."""
+    return widgets.Explorer(
+        controls={"step": widgets.Steps(list(BACKPROP_STEPS), 0, label="backward step")},
+        compute=backprop_table, render=plot_backprop_table, chart=backprop_chart,
+        title="Backpropagation, step by step",
+        description="The graph L = (a·b + c)·f with each value and, once the backward pass has reached it, its "
+                    "gradient; the slider runs the backward pass one operation at a time and the line below the "
+                    "graph states that operation's chain rule.")
 
 
 # =============================================================================
@@ -866,3 +1007,84 @@ def check_backward(fn: Callable[..., Any]) -> Feedback:
         return Feedback(False, [f"{name} is wrong (relative error {errors[worst]:.1e}); the layers after it in the "
                                 "backward order are the first place to look"])
     return Feedback(True, ["BP1-BP4 agree with the reference on both test networks (relative error below 1e-7)"])
+
+
+def _reference_train(net: Network, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int,
+                     learning_rate: float, seed: int, shuffle: str = "every epoch", last_batch: bool = True,
+                     weighted: bool = True, sign: float = -1.0) -> tuple[list[np.ndarray], list[float]]:
+    """Mini-batch SGD as :meth:`Network.train` runs it, with the typical mistakes switchable."""
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(X))
+    losses = []
+    for epoch in range(epochs):
+        if shuffle == "every epoch" and epoch > 0:
+            order = rng.permutation(len(X))
+        elif shuffle == "never":
+            order = np.arange(len(X))
+        stop = len(X) if last_batch else len(X) - len(X) % batch_size
+        batch_losses, sizes = [], []
+        for start in range(0, stop, batch_size):
+            batch = order[start:start + batch_size]
+            dW, db, loss = net.backward(X[batch], Y[batch])
+            net.W = [W + sign * learning_rate * g for W, g in zip(net.W, dW)]
+            net.b = [b + sign * learning_rate * g for b, g in zip(net.b, db)]
+            batch_losses.append(loss)
+            sizes.append(len(batch))
+        losses.append(float(np.average(batch_losses, weights=sizes if weighted else None)))
+    return [p.copy() for p in net.params], losses
+
+
+def check_training_loop(fn: Callable[..., Any]) -> Feedback:
+    """Check a learner's ``train(net, X, Y, *, epochs, batch_size, learning_rate, seed) -> losses``.
+
+    It must train ``net`` in place by mini-batch SGD exactly as :meth:`Network.train` does (a new
+    ``rng.permutation`` at the start of every epoch from ``rng = np.random.default_rng(seed)``, the
+    last, smaller batch included, ``W <- W - learning_rate * dW``) and return each epoch's mean
+    training loss over the examples (each batch's loss weighted by its size). Tested on 50 examples
+    in batches of 16, so the last batch has 2.
+    """
+    if not callable(fn):
+        return Feedback(False, [f"pass your function itself, got {type(fn).__name__}"])
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(50, 4))
+    Y = np.eye(3)[rng.integers(0, 3, size=50)]
+    settings = dict(epochs=3, batch_size=16, learning_rate=0.5, seed=5)
+    fresh = lambda: Network([4, 5, 3], activation="tanh", init="glorot", seed=2)  # noqa: E731
+    net = fresh()
+    try:
+        losses = fn(net, X.copy(), Y.copy(), **settings)
+    except Exception as exc:  # the learner's code: report, do not crash
+        return Feedback(False, [f"your function raised {type(exc).__name__}: {exc}"])
+    try:
+        losses = [float(v) for v in losses]
+    except (TypeError, ValueError):
+        return Feedback(False, [f"return the list of per-epoch training losses, got {type(losses).__name__}"])
+    if len(losses) != settings["epochs"]:
+        return Feedback(False, [f"return one loss per epoch ({settings['epochs']}), got {len(losses)}"])
+    got = net.params
+    if not all(np.all(np.isfinite(p)) for p in got):
+        return Feedback(False, ["the trained weights contain NaN or infinite values"])
+    want, want_losses = _reference_train(fresh(), X, Y, **settings)
+    if relative_error(got, want) < 1e-9:
+        if np.allclose(losses, want_losses, rtol=1e-9, atol=0):
+            return Feedback(True, ["the same weights and per-epoch losses as Network.train, batch for batch"])
+        if np.allclose(losses, _reference_train(fresh(), X, Y, **settings, weighted=False)[1], rtol=1e-9, atol=0):
+            return Feedback(False, ["the weights are right, but the epoch loss is the plain mean of the batch losses: "
+                                    "weight each batch's loss by its size (the last batch is smaller)"])
+        return Feedback(False, ["the weights are right, but the losses are not each epoch's mean training loss "
+                                "(record the loss that net.backward returns for each batch)"])
+    if all(np.array_equal(a, b) for a, b in zip(got, fresh().params)):
+        return Feedback(False, ["the network's weights did not change: update net.W and net.b in place "
+                                "(or call net.update(dW, db, learning_rate))"])
+    diagnoses = [
+        (dict(sign=+1.0), "the weights moved up the gradient: the update is W <- W - learning_rate * dW"),
+        (dict(shuffle="never"), "the batches are never shuffled: draw order = rng.permutation(len(X)) every epoch"),
+        (dict(shuffle="once"), "the examples are shuffled only once: draw a new permutation at the start of every epoch"),
+        (dict(last_batch=False), "the last, smaller batch is skipped: range(0, len(X), batch_size) includes it"),
+    ]
+    for kwargs, message in diagnoses:
+        if relative_error(got, _reference_train(fresh(), X, Y, **settings, **kwargs)[0]) < 1e-9:
+            return Feedback(False, [message])
+    return Feedback(False, ["the trained weights differ from Network.train's; check the order of the steps: per epoch "
+                            "one permutation, per batch net.backward, then the update"])
+

@@ -71,6 +71,7 @@ __all__ = [
     "hidden_units_figure",
     "weights_figure",
     "playground_model",
+    "playground_validation",
     "network_playground_figure",
     "PLANE",
     "neuron_table",
@@ -756,8 +757,8 @@ def weights_figure(kernel: Any, *, side: int = 8, initial: Any | None = None,
 
     Red pixels push the unit's weighted sum up, blue ones down. With ``initial`` (the same
     layer's kernel before training) a first row shows the starting weights, the baseline against
-    which the learned pattern is read; each unit's two images share one colour scale,
-    symmetric around zero.
+    which the learned pattern is read. Every image shares one colour scale, symmetric around zero
+    and shown by the colour bar, so that units and rows can be compared by how strong they are.
     """
     kernel = as_array(kernel, "kernel", ndim=2)
     side = check_int(side, "side", minimum=1)
@@ -773,18 +774,18 @@ def weights_figure(kernel: Any, *, side: int = 8, initial: Any | None = None,
     ncols = min(units, 8)
     per_row = int(np.ceil(units / ncols))
     nrows = per_row * len(rows)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols, 1.5 * nrows + 0.6), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols + 0.8, 1.5 * nrows + 0.6), squeeze=False,
+                             layout="constrained")
     for ax in axes.flat:
         ax.set_axis_off()
+    limit = float(max(np.abs(v).max() for _, v in rows)) or 1.0       # one scale for every image
     for r, (label, values) in enumerate(rows):
         for k in range(units):
             ax = axes[r * per_row + k // ncols, k % ncols]
-            img = values[:, k].reshape(side, side)
-            limit = float(max(np.abs(v[:, k]).max() for _, v in rows)) or 1.0
-            ax.imshow(img, cmap="RdBu_r", vmin=-limit, vmax=limit)
+            image = ax.imshow(values[:, k].reshape(side, side), cmap="RdBu_r", vmin=-limit, vmax=limit)
             ax.set_title(f"unit {k + 1}" + (f"\n{label}" if k == 0 and len(rows) > 1 else ""), fontsize=8)
+    fig.colorbar(image, ax=axes, shrink=0.6, label="weight")
     fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -807,6 +808,11 @@ def playground_model(dataset: str = "circles", hidden_units: int = 4, layers: in
     return x, y, model
 
 
+def playground_validation(dataset: str = "circles") -> tuple[np.ndarray, np.ndarray]:
+    """200 fresh points from the same distribution as :func:`playground_model`'s data (seed 1, never trained on)."""
+    return make_dataset(check_choice(dataset, "dataset", DATASETS), 200, seed=1)
+
+
 def network_playground_figure(dataset: str = "circles", hidden_units: int = 4, layers: int = 1,
                               activation: str = "tanh", learning_rate: float = 0.03,
                               epochs: int = 300) -> plt.Figure:
@@ -815,14 +821,16 @@ def network_playground_figure(dataset: str = "circles", hidden_units: int = 4, l
     hidden = [W.shape[1] for W, _ in model.params[:-1]]
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.2), gridspec_kw={"width_ratios": [1.1, 1]})
     shape = " → ".join(["2", *map(str, hidden), "1"])
+    val_accuracy = model.accuracy(*playground_validation(dataset))
     plot_decision_boundary(axes[0], model.predict_proba, x, y,
-                           title=f"{dataset}, network {shape}\ntraining accuracy {model.accuracy(x, y):.2f}")
+                           title=f"{dataset}, network {shape}\ntraining accuracy {model.accuracy(x, y):.2f}, "
+                                 f"validation {val_accuracy:.2f}")
     axes[1].plot(np.arange(len(model.losses)), model.losses, color=PALETTE[3])
     axes[1].set_xlabel("epoch (full pass over the 200 points)")
     axes[1].set_ylabel("binary cross-entropy loss")
     axes[1].set_ylim(0, max(0.8, max(model.losses) * 1.05))
     axes[1].set_title(f"loss: {model.losses[0]:.3f} → {model.losses[-1]:.3f}")
-    fig.suptitle(f"Network playground: {activation}, learning rate {learning_rate:g}, {epochs} epochs")
+    fig.suptitle(f"Network playground: {activation}, Adam at learning rate {learning_rate:g}, {epochs} epochs")
     fig.tight_layout()
     return fig
 
@@ -951,8 +959,7 @@ def _points_chart(size: int) -> Any:
 
 def neuron_chart(base: Any) -> Any:
     """The neuron playground's Vega-Lite form: the data (fixed), the line, the arrow and the accuracy."""
-    if not hasattr(base, "mark_line"):
-        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    widgets.require_chart(base)
     import altair as alt
 
     def at(a: str, b: str) -> dict[str, Any]:
@@ -999,7 +1006,8 @@ def network_table(dataset: str, hidden_units: int, layers: int, activation: str,
 
     Trains :func:`playground_model` for :data:`PLAYGROUND_EPOCHS` epochs and returns a ``region`` row
     (the probability of class 1 over :data:`PLANE` as a 32×32 PNG, and the training accuracy) and one
-    ``loss`` row every 50 epochs.
+    ``loss`` row every 50 epochs; every row also carries the setting's ``validation`` accuracy, on
+    :func:`playground_validation`'s 200 fresh points.
     """
     import pandas as pd
 
@@ -1007,14 +1015,14 @@ def network_table(dataset: str, hidden_units: int, layers: int, activation: str,
     g = np.linspace(PLANE[0], PLANE[1], 32)
     g0, g1 = np.meshgrid(g, g)
     p = model.predict_proba(np.c_[g0.ravel(), g1.ravel()]).reshape(g0.shape)
-    accuracy = model.accuracy(x, y)
+    accuracy, val_accuracy = model.accuracy(x, y), model.accuracy(*playground_validation(dataset))
     shape = " → ".join(["2", *[str(hidden_units)] * layers, "1"])
     rows = [{"part": "region", "epoch": 0, "value": accuracy, "url": _probability_png(p),
-             "text": f"network {shape}: training accuracy {accuracy:.2f}"}]
+             "text": f"network {shape}\naccuracy: training {accuracy:.2f}, validation {val_accuracy:.2f}"}]
     losses = model.losses
     for epoch in sorted({*range(0, len(losses), 50), len(losses) - 1}):   # losses[k]: after k epochs
         rows.append({"part": "loss", "epoch": epoch, "value": round(float(losses[epoch]), 4), "url": "", "text": ""})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).assign(validation=val_accuracy)
 
 
 def plot_network_table(frame: Any, dataset: str, hidden_units: int, layers: int, activation: str,
@@ -1039,15 +1047,14 @@ def plot_network_table(frame: Any, dataset: str, hidden_units: int, layers: int,
     axes[1].set_xlabel("epoch (full pass over the 200 points)")
     axes[1].set_ylabel("binary cross-entropy loss")
     axes[1].set_ylim(0, max(0.8, float(loss["value"].max()) * 1.05))
-    fig.suptitle(f"Network playground: {activation}, learning rate {learning_rate:g}, {PLAYGROUND_EPOCHS} epochs")
+    fig.suptitle(f"Network playground: {activation}, Adam at learning rate {learning_rate:g}, {PLAYGROUND_EPOCHS} epochs")
     fig.tight_layout()
     return fig
 
 
 def network_chart(base: Any) -> Any:
     """The network playground's Vega-Lite form: the probability map under the data, and the loss curve."""
-    if not hasattr(base, "mark_line"):
-        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    widgets.require_chart(base)
     import altair as alt
 
     size = 300
@@ -1059,7 +1066,7 @@ def network_chart(base: Any) -> Any:
                       y=alt.Y("cy:Q", scale=_plane_scale(), title="x2"), url="url:N"))
     title = (base.transform_filter("datum.part == 'region'")
              .transform_calculate(tx=f"{PLANE[0] + 0.05}", ty=f"{PLANE[1] + 0.15}")
-             .mark_text(align="left", fontSize=12, fontWeight="bold")
+             .mark_text(align="left", baseline="bottom", lineBreak="\n", fontSize=12, fontWeight="bold")
              .encode(x=alt.X("tx:Q", scale=_plane_scale()), y=alt.Y("ty:Q", scale=_plane_scale()), text="text:N"))
     loss = (base.transform_filter("datum.part == 'loss'").mark_line(color=PALETTE[3], point=alt.OverlayMarkDef(color=PALETTE[3]))
             .encode(x=alt.X("epoch:Q", title="epoch"),
@@ -1076,10 +1083,12 @@ def network_playground() -> widgets.Explorer:
                   "layers": widgets.Steps(list(PLAYGROUND_LAYERS), 1, label="hidden layers"),
                   "activation": widgets.Choice(list(PLAYGROUND_ACTIVATIONS), "tanh", label="activation"),
                   "learning_rate": widgets.Steps(list(PLAYGROUND_RATES), 0.1, label="learning rate")},
-        compute=network_table, render=plot_network_table, chart=network_chart, title="Network playground",
+        compute=network_table, render=plot_network_table, chart=network_chart,
+        title="Network playground (full-batch Adam)",
         description=f"A small network's probability of class 1 over a toy dataset after {PLAYGROUND_EPOCHS} epochs "
-                    "of training, and its loss per epoch; the controls set the data, the width, the depth, the "
-                    "activation and the learning rate.")
+                    "of full-batch training with the Adam optimizer, its training loss per epoch, and its accuracy "
+                    "on the 200 training points and on 200 fresh validation points; the controls set the data, the "
+                    "width, the depth, the activation and Adam's learning rate.")
 
 
 # --------------------------------------------------------------------------- exercise checkers

@@ -351,8 +351,7 @@ def plot_loss_curve(frame: Any, loss: str, label: int) -> plt.Figure:
 
 def loss_chart(base: Any) -> Any:
     """The explorer's Vega-Lite form: the same two curves, one colour each."""
-    if not hasattr(base, "mark_line"):
-        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    widgets.require_chart(base)
     return base.mark_line().encode(x="p:Q", y="value:Q", color="quantity:N").properties(width=420, height=260)
 
 

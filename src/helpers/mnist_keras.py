@@ -223,10 +223,7 @@ def _check_frame(frame: Any, name: str, columns: Sequence[str]) -> Any:
 
 
 def _check_base(base: Any) -> Any:
-    import altair as alt
-
-    if not isinstance(base, alt.Chart):
-        raise TypeError(f"base must be an altair.Chart (the explorer's filtered table), got {type(base).__name__}")
+    widgets.require_chart(base)
     return base
 
 

@@ -617,8 +617,7 @@ def plot_race_table(frame: Any, surface: str, lr_scale: float) -> plt.Figure:
 
 def race_chart(base: Any) -> Any:
     """The explorer's Vega-Lite form: each optimizer's path, in step order."""
-    if not hasattr(base, "mark_line"):
-        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+    widgets.require_chart(base)
     return base.mark_line(point=True).encode(x="x:Q", y="y:Q", color="optimizer:N", order="step:Q",
                                              tooltip=["optimizer", "step", "f"]).properties(width=420, height=300)
 

@@ -302,5 +302,13 @@ class Explorer:
         return bundle
 
 
+def require_chart(base: Any) -> None:
+    """Refuse anything but the ``altair.Chart`` an explorer passes to its ``chart(base)`` function."""
+    import altair as alt
+
+    if not isinstance(base, alt.Chart):
+        raise TypeError(f"base must be an altair Chart (the explorer passes one), got {type(base).__name__}")
+
+
 def _escape(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
