@@ -207,25 +207,6 @@ def test_taste_figure_rejects_bad_input():
 # --------------------------------------------------------------------------- checkers
 
 
-def test_check_growth_factor():
-    assert bg.check_growth_factor(175e9 / 60_000, "parameters", "LeNet-5", "GPT-3")
-    inverted = bg.check_growth_factor(60_000 / 175e9, "parameters", "LeNet-5", "GPT-3")
-    assert not inverted and "wrong way round" in str(inverted)
-    assert not bg.check_growth_factor("a lot", "parameters", "LeNet-5", "GPT-3")
-
-
-def test_check_milestones():
-    table = list(bg.MILESTONES) + [bg.Milestone(1969, "Perceptrons", "minsky1969perceptrons")]
-    assert bg.check_milestones(table, must_include=[1969])
-    missing = bg.check_milestones(bg.MILESTONES, must_include=[1969])
-    assert not missing and "1969" in str(missing)
-    bad_year = bg.check_milestones([bg.Milestone(69, "x", "k")])
-    assert not bad_year and "year" in str(bad_year)
-    no_cite = bg.check_milestones([bg.Milestone(1969, "x", "")])
-    assert not no_cite and "citation" in str(no_cite)
-    assert not bg.check_milestones("table")
-
-
 def test_check_param_count():
     assert bg.check_param_count(650, [64, 10])
     weights_only = bg.check_param_count(640, [64, 10])
@@ -243,15 +224,47 @@ def test_figures_and_checkers_reject_bad_input():
         bg.scale_figure([])
     with pytest.raises(TypeError, match="table"):
         bg.scale_figure(["LeNet-5"])
-    with pytest.raises(ValueError):
-        bg.check_growth_factor(10.0, "parameters", "LeNet-5", "Perceptron")
-    assert not bg.check_growth_factor("big", "parameters", "LeNet-5", "GPT-3")
-    assert not bg.check_growth_factor(float("nan"), "parameters", "LeNet-5", "GPT-3")
-    assert not bg.check_milestones("not a table")
-    assert not bg.check_milestones([bg.Milestone(1969.5, "x", "minsky1969perceptrons")])
     with pytest.raises(TypeError, match="layer_sizes"):
         bg.check_param_count(650, "64,10")
     with pytest.raises(ValueError, match="layer size"):
         bg.check_param_count(650, [64, 0])
     assert not bg.check_param_count(None, [64, 10])
     plt.close("all")
+
+
+def test_check_epochs_for_updates_names_the_usual_mistakes():
+    assert bg.check_epochs_for_updates(lambda n: 340 // -(-n // 64))
+    same = bg.check_epochs_for_updates(lambda n: 20)
+    assert not same and "same number of epochs" in str(same)
+    partial = bg.check_epochs_for_updates(lambda n: round(340 * 64 / n))
+    assert not partial and "partial batch" in str(partial)
+    off = bg.check_epochs_for_updates(lambda n: 340 // -(-n // 64) + (n == 300))
+    assert not off and "epochs_for(300) = 69, expected 68" in str(off)
+    assert bg.check_epochs_for_updates(lambda n: 100 // -(-n // 10), updates=100, batch_size=10)
+
+
+def test_check_epochs_for_updates_rejects_bad_input():
+    assert not bg.check_epochs_for_updates("170")
+    raising = bg.check_epochs_for_updates(lambda n: 1 / 0)
+    assert not raising and "ZeroDivisionError" in str(raising)
+    with pytest.raises(ValueError, match="updates must be >= 1"):
+        bg.check_epochs_for_updates(lambda n: 1, updates=0)
+    with pytest.raises(TypeError, match="batch_size must be an integer"):
+        bg.check_epochs_for_updates(lambda n: 1, batch_size=6.4)
+
+
+def test_check_depth_counts_layers_with_trainable_weights_and_names_wrong_counts():
+    assert bg.check_depth(lambda model: sum(1 for layer in model.layers if layer.trainable_weights))
+    every = bg.check_depth(lambda model: len(model.layers))
+    assert not every and "counts every layer" in str(every)
+    weights = bg.check_depth(lambda model: sum(1 for layer in model.layers if layer.weights))
+    assert not weights and "Normalization" in str(weights) and "every layer" not in str(weights)
+    arrays = bg.check_depth(lambda model: len(model.trainable_weights))
+    assert not arrays and "weight arrays" in str(arrays)
+
+
+def test_check_depth_rejects_bad_input():
+    assert not bg.check_depth(2)
+    raising = bg.check_depth(lambda model: model.depth)
+    assert not raising and "AttributeError" in str(raising)
+    assert not bg.check_depth(lambda model: "two")

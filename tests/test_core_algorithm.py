@@ -500,3 +500,35 @@ def test_backprop_table_plot_and_chart_reject_bad_input():
         ch.plot_backprop_table(ch.backprop_table(0).query("part == 'node'"), 0)
     with pytest.raises(TypeError, match="altair Chart"):
         ch.backprop_chart(None)
+
+
+def test_batch_explorer_table_is_the_chapters_regression():
+    explorer = ch.batch_explorer()
+    assert explorer.png.startswith(b"\x89PNG")
+    assert len(explorer.settings()) == len(ch.BATCH_SIZES) * len(ch.BATCH_RATES)
+    x, y = ch.make_regression_data(500, slope=3.0, intercept=-2.0, noise=1.0)
+    run = ch.linear_regression_sgd(x, y, batch_size=32, learning_rate=0.1, epochs=5, seed=0)
+    frame = explorer.frame(batch_size=32, learning_rate=0.1)
+    assert list(frame["update"]) == list(range(len(run["loss"])))      # 81 updates: all kept
+    np.testing.assert_allclose(frame[["w", "b"]].iloc[-1], run["theta"][-1], atol=1e-4)
+    sgd = explorer.frame(batch_size=1, learning_rate=0.1)
+    assert len(sgd) == 101 and sgd["update"].iloc[-1] == 2500 and sgd["epoch"].iloc[-1] == 5.0
+    # the lesson the chapter draws from it: at η = 1 single examples blow up, the full batch converges
+    assert explorer.frame(batch_size=1, learning_rate=1.0)["gap"].max() > 1e3
+    assert explorer.frame(batch_size=500, learning_rate=1.0)["gap"].iloc[-1] < 1e-3
+    fig = ch.plot_batch_table(frame, 32, 0.1)
+    assert "Batch size 32" in fig.get_suptitle() and fig.axes[0].get_xlabel()
+    plt.close("all")
+
+
+def test_batch_explorer_rejects_bad_input():
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        ch.batch_table(0, 0.1)
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        ch.batch_table(32, -0.1)
+    with pytest.raises(ValueError, match="points must be >= 2"):
+        ch.batch_table(32, 0.1, points=1)
+    with pytest.raises(TypeError, match="frame must be a table from batch_table"):
+        ch.plot_batch_table({"w": [1.0]})
+    with pytest.raises(TypeError, match="base must be an altair Chart"):
+        ch.batch_chart(42)

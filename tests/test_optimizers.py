@@ -100,33 +100,72 @@ def test_schedules_match_keras_and_drive_the_optimizer():
         opt.cosine_decay(0.0, 10)
 
 
-def test_surfaces_gradients_and_race():
-    for surface in opt.SURFACES.values():
-        w = np.array([0.3, -0.7])
-        h = 1e-6
-        numeric = [(surface.f(w + h * e) - surface.f(w - h * e)) / (2 * h) for e in np.eye(2)]
-        np.testing.assert_allclose(surface.grad(w), numeric, rtol=1e-5)
-        np.testing.assert_allclose(surface.grad(np.array(surface.minimum)), 0.0, atol=1e-12)
-    paths = opt.race("valley", ["sgd", "adam"], steps=20)
-    assert set(paths) == {"sgd", "adam"} and paths["sgd"].shape == (21, 2)
-    diverged = opt.race("valley", ["sgd"], steps=200, lr_scale=2.0)["sgd"]
+def test_race_tracks_are_the_shared_surfaces_and_the_race_cuts_runaways():
+    from helpers import surfaces
+
+    assert list(opt.SURFACES) == ["valley", "tilted", "saddle", "rosenbrock"] == list(opt.RACE_STEPS)
+    assert all(opt.SURFACES[name] is surfaces.SURFACES[name] for name in opt.SURFACES)   # defined once
+    paths = opt.race("valley", {"sgd": 0.05, "adam": 0.1})
+    assert set(paths) == {"sgd", "adam"} and paths["sgd"].shape == (opt.RACE_STEPS["valley"] + 1, 2)
+    # plain SGD above 2/20 on the valley: cut where a coordinate passes 1,000, never an overflow
+    diverged = opt.race_path("valley", "sgd", 0.2, steps=200)
     assert len(diverged) < 201 and np.abs(diverged).max() <= 1e3
+    assert opt.race_score("valley", diverged) == np.inf
+    # the score is the worst gap over the last tenth, not the last step
+    path = opt.race_path("valley", "sgd", 0.05)
+    tail = path[-6:]
+    assert opt.race_score("valley", path) == pytest.approx(VALLEY.f(tail).max() - VALLEY.min_value)
+    assert opt.race_score("valley", path) >= VALLEY.f(path[-1])
+
+
+def test_race_score_refuses_paths_that_leave_the_picture_or_stop_early():
+    path = opt.race_path("valley", "adagrad", 10.0)       # full run, but its first step jumps off the picture
+    assert len(path) == opt.RACE_STEPS["valley"] + 1 and np.abs(path).max() > 3
+    assert opt.race_score("valley", path) == np.inf
+    assert opt.race_score("valley", path[:10]) == np.inf          # a path cut short
+    with pytest.raises(ValueError, match="path must have 2 dimension"):
+        opt.race_score("valley", [1.0, 2.0])
+    with pytest.raises(ValueError, match="two columns"):
+        opt.race_score("valley", np.zeros((61, 3)))
     with pytest.raises(ValueError, match="unknown surface"):
-        opt.race("bowl")
-    with pytest.raises(ValueError, match="lr_scale must be > 0"):
-        opt.race("valley", lr_scale=0)
+        opt.race_score("bowl", path)
+
+
+def test_tune_race_tries_every_rate_of_the_grid_and_the_minimum_is_the_tuned_rate():
+    scores = opt.tune_race("valley", "sgd")
+    assert tuple(scores) == opt.RATE_GRID
+    assert opt.RATE_GRID[0] == 1e-4 and opt.RATE_GRID[-1] == 10 and len(opt.RATE_GRID) == 21
+    best = min(scores, key=scores.get)
+    assert best < 0.1 < min(r for r in opt.RATE_GRID if scores[r] == np.inf) * 1.1   # the limit 2/20 of chapter 3
+    # the rotation-free methods score the same on the valley turned by 45°
+    tilted = opt.tune_race("tilted", "sgd")
+    assert np.allclose([tilted[r] for r in opt.RATE_GRID if r < 0.1], [scores[r] for r in opt.RATE_GRID if r < 0.1])
+
+
+def test_race_rejects_bad_input():
+    with pytest.raises(ValueError, match="unknown surface"):
+        opt.race("bowl", {"sgd": 0.1})
+    with pytest.raises(TypeError, match="learning_rates must be a non-empty dict"):
+        opt.race("valley", ["sgd"])
+    with pytest.raises(ValueError, match="optimizer"):
+        opt.race("valley", {"lion": 0.1})
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        opt.race_path("valley", "sgd", 0.0)
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        opt.race_path("valley", "sgd", 0.1, steps=0)
+    with pytest.raises(ValueError, match="unknown surface"):
+        opt.tune_race("bowl", "sgd")
 
 
 def test_figures_have_titles_and_labels():
-    paths = opt.race("saddle", ["adam"], steps=5)
+    paths = opt.race("saddle", {"adam": 0.1})
     from helpers import experiments
 
     runs = [experiments.run(lambda seed, k=k: {"val_accuracy": 0.8 + 0.01 * k + 0.001 * seed}, range(5), name=n)
             for k, n in enumerate(["sgd", "adam"])]
     comparison = experiments.compare(runs[0], runs[1], "val_accuracy")
     figs = [opt.plot_race("saddle", paths), opt.plot_races({"saddle": paths, "valley": paths}),
-            opt.plot_tuned_race(runs, [comparison]), opt.plot_schedules({"cos": opt.cosine_decay(0.1, 10)}, 10),
-            opt.race_figure("valley", ["sgd"], 1.0, 10), opt.race_figure("valley", [], 1.0, 10)]
+            opt.plot_tuned_race(runs, [comparison]), opt.plot_schedules({"cos": opt.cosine_decay(0.1, 10)}, 10)]
     for fig in figs:
         assert isinstance(fig, plt.Figure)
         for ax in fig.axes:
@@ -143,23 +182,43 @@ def test_figures_have_titles_and_labels():
         opt.plot_schedules({}, 10)
 
 
+TUNED = {surface: {name: 0.01 for name in opt.OPTIMIZERS} for surface in opt.SURFACES}
+
+
 def test_race_explorer_table_matches_the_race():
-    explorer = opt.race_explorer()
+    explorer = opt.race_explorer(TUNED)
     assert explorer.png.startswith(b"\x89PNG")
-    assert len(explorer.settings()) == len(opt.SURFACES) * len(opt.EXPLORER_SCALES)
-    frame = explorer.frame(surface="valley", lr_scale=1.0)
-    assert set(frame["optimizer"]) == set(opt.OPTIMIZERS)
-    paths = opt.race("valley", steps=opt.EXPLORER_STEPS["valley"])
-    last = frame[frame["optimizer"] == "adam"].iloc[-1]
-    np.testing.assert_allclose([last["x"], last["y"]], paths["adam"][-1])
-    fig = opt.plot_race_table(frame, "valley", 1.0)
-    assert fig.axes[0].get_title().startswith("valley")
+    assert len(explorer.settings()) == len(opt.SURFACES) * len(opt.OPTIMIZERS) * len(opt.EXPLORER_FACTORS)
+    frame = explorer.frame(surface="valley", optimizer="adam", factor=3.0)
+    assert np.allclose(frame["learning_rate"], 0.03)
+    path = opt.race_path("valley", "adam", 0.03)
+    assert list(frame["step"]) == list(range(len(path)))              # a 60-step race keeps every step
+    np.testing.assert_allclose(frame[["x", "y"]].iloc[-1], path[-1], atol=1e-4)
+    np.testing.assert_allclose(frame["gap"].iloc[-1], VALLEY.f(path[-1]) - VALLEY.min_value, rtol=1e-2)
+    long = explorer.frame(surface="rosenbrock", optimizer="adam", factor=1.0)
+    assert len(long) == 61 and long["step"].iloc[-1] == opt.RACE_STEPS["rosenbrock"]
+    fig = opt.plot_race_table(frame, "valley", "adam", 3.0)
+    assert "adam at 3 × its tuned rate" in fig.get_suptitle()
+    assert fig.axes[0].get_title() == VALLEY.title
+
+
+def test_race_explorer_rejects_bad_input():
     with pytest.raises(ValueError, match="surface"):
-        opt.race_table("bowl", 1.0)
-    with pytest.raises(ValueError, match="lr_scale must be > 0"):
-        opt.race_table("valley", -1.0)
+        opt.race_table("bowl", "sgd", 1.0, TUNED)
+    with pytest.raises(ValueError, match="optimizer"):
+        opt.race_table("valley", "lion", 1.0, TUNED)
+    with pytest.raises(ValueError, match="factor must be > 0"):
+        opt.race_table("valley", "sgd", -1.0, TUNED)
     with pytest.raises(ValueError, match="points must be >= 2"):
-        opt.race_table("valley", 1.0, points=1)
+        opt.race_table("valley", "sgd", 1.0, TUNED, points=1)
+    with pytest.raises(TypeError, match="with a rate for valley/sgd"):
+        opt.race_table("valley", "sgd", 1.0, {"valley": {}})
+    with pytest.raises(TypeError, match="tuned must be a dict"):
+        opt.race_explorer({"valley": {}})
+    with pytest.raises(TypeError, match="frame must be a table from race_table"):
+        opt.plot_race_table(__import__("pandas").DataFrame({"x": [1.0]}), "valley", "sgd", 1.0)
+    with pytest.raises(TypeError, match="base must be an altair Chart"):
+        opt.race_chart(42)
 
 
 def test_checkers():
@@ -175,14 +234,16 @@ def test_checkers():
     assert opt.check_stable_learning_rate(0.5, curvature=4)
     half = opt.check_stable_learning_rate(0.25, curvature=4)
     assert not half and "2/a" in str(half)
+    # with momentum the limit is 2(1 + β)/a; answering plain gradient descent's 2/a gets a hint
+    assert opt.check_stable_learning_rate(0.19, curvature=20, momentum=0.9)
+    plain = opt.check_stable_learning_rate(0.1, curvature=20, momentum=0.9)
+    assert not plain and "plain gradient descent" in str(plain)
     with pytest.raises(ValueError, match="curvature must be > 0"):
         opt.check_stable_learning_rate(0.5, curvature=0)
-
-
-def test_tables_cover_every_surface_and_optimizer():
-    assert all(isinstance(s, opt.Surface) for s in opt.SURFACES.values())
-    for surface in opt.SURFACES:
-        assert set(opt.RACE_LEARNING_RATES[surface]) == set(opt.OPTIMIZERS)
+    with pytest.raises(ValueError, match="momentum must be below 1"):
+        opt.check_stable_learning_rate(0.5, curvature=4, momentum=1.0)
+    with pytest.raises(ValueError, match="momentum must be >= 0"):
+        opt.check_stable_learning_rate(0.5, curvature=4, momentum=-0.5)
 
 
 def test_degenerate_hyperparameters_are_rejected():
@@ -221,10 +282,6 @@ def test_bad_input_to_every_public_helper_is_rejected():
         opt.exponential_decay(0.1, 2.0, 10)
     with pytest.raises(ValueError, match="decay_steps must be >= 1"):
         opt.cosine_decay(0.1, 0)
-    with pytest.raises(ValueError, match="surface"):
-        opt.race("bowl")
-    with pytest.raises(ValueError, match="optimizer"):
-        opt.race("valley", ["lion"])
     with pytest.raises(TypeError, match="paths must be a non-empty dict"):
         opt.plot_race("valley", None)
     with pytest.raises(TypeError, match="results must be a non-empty dict"):
@@ -233,16 +290,8 @@ def test_bad_input_to_every_public_helper_is_rejected():
         opt.plot_tuned_race(None, None)
     with pytest.raises(TypeError, match="schedules must be a non-empty dict"):
         opt.plot_schedules(None, 10)
-    with pytest.raises(ValueError, match="surface"):
-        opt.race_figure("bowl")
-    with pytest.raises(ValueError, match="lr_scale must be > 0"):
-        opt.race_table("valley", 0.0)
-    with pytest.raises(KeyError):
-        opt.plot_race_table(__import__("pandas").DataFrame({"x": [1.0]}), "valley", 1.0)
-    with pytest.raises(TypeError, match="base must be an altair Chart"):
-        opt.race_chart(42)
-    with pytest.raises(TypeError):
-        opt.race_explorer("valley")               # takes no arguments
+    with pytest.raises(TypeError, match="tuned must be a dict"):
+        opt.race_explorer("valley")
     assert not opt.check_optimizer("adam", keras.optimizers.Adam(0.01))
     assert not opt.check_stable_learning_rate("half", curvature=4)
     assert not opt.check_stable_learning_rate(np.nan, curvature=4)

@@ -47,9 +47,9 @@ __all__ = [
     "save_chapter_map",
     "load_digit_split",
     "taste_figure",
-    "check_growth_factor",
-    "check_milestones",
     "check_param_count",
+    "check_epochs_for_updates",
+    "check_depth",
 ]
 
 
@@ -432,37 +432,6 @@ def taste_figure(x: Any, y: Any, predictions: Any, *, n: int = 16,
 # --------------------------------------------------------------------------- exercise checkers
 
 
-def check_growth_factor(answer: Any, quantity: str, first: str, last: str) -> Feedback:
-    """Check a growth factor computed by hand against :func:`growth_factor` (1 % tolerance)."""
-    expected = growth_factor(quantity, first, last)
-    result = check_scalar(answer, expected=expected, name=f"{quantity} growth {first}→{last}", rtol=0.01)
-    inverted = isinstance(answer, (int, float)) and answer and np.isclose(1 / answer, expected, rtol=0.01)
-    if not result.passed and inverted:
-        result.messages.append("you divided the wrong way round: the later system goes on top")
-    return result
-
-
-def check_milestones(table: Any, *, must_include: Sequence[int] = ()) -> Feedback:
-    """Check an extended milestone table: Milestone rows, plausible years, known citations, given years present."""
-    try:
-        rows = _check_milestones(table)
-    except (TypeError, ValueError) as exc:
-        return Feedback(False, [str(exc)])
-    messages: list[str] = []
-    for m in rows:
-        if not isinstance(m.year, int) or not 1900 <= m.year <= 2030:
-            messages.append(f"{m.label!r}: year {m.year!r} should be an integer between 1900 and 2030")
-        if not isinstance(m.cite, str) or not m.cite.strip():
-            messages.append(f"{m.label!r}: every milestone needs a citation key")
-    years = {m.year for m in rows}
-    for year in must_include:
-        if year not in years:
-            messages.append(f"no milestone in {year}")
-    if messages:
-        return Feedback(False, messages)
-    return Feedback(True, [f"{len(rows)} milestones from {min(years)} to {max(years)}, each with a citation"])
-
-
 def check_param_count(answer: Any, layer_sizes: Sequence[int]) -> Feedback:
     """Check a hand count of a dense network's parameters (weights + biases)."""
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence) or len(layer_sizes) < 2:
@@ -474,3 +443,86 @@ def check_param_count(answer: Any, layer_sizes: Sequence[int]) -> Feedback:
     if not result.passed and isinstance(answer, (int, np.integer)) and int(answer) == weights:
         result = combine(result, Feedback(False, ["that is the number of weights: add one bias per unit"]))
     return result
+
+
+def check_epochs_for_updates(epochs_for: Any, *, updates: int = 340, batch_size: int = 64) -> Feedback:
+    """Check ``epochs_for(n)``: the epochs that give a set of ``n`` examples ``updates`` weight updates.
+
+    A set of ``n`` examples has ``ceil(n / batch_size)`` batches per epoch (the last one may be partial), so
+    the answer is ``updates // ceil(n / batch_size)``. Names the two usual mistakes: the same epochs for every
+    size, and forgetting the partial last batch.
+    """
+    updates = check_int(updates, "updates", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    if not callable(epochs_for):
+        return Feedback(False, [f"pass your function itself, got {type(epochs_for).__name__}"])
+    sizes = (100, 300, 1077, batch_size + 1)
+    try:
+        got = [epochs_for(n) for n in sizes]
+    except Exception as exc:  # the learner's code: report, do not crash
+        return Feedback(False, [f"your function raised {type(exc).__name__}: {exc}"])
+    expected = [updates // -(-n // batch_size) for n in sizes]
+    if got == expected:
+        return Feedback(True, [f"{n} examples: {e} epochs × {-(-n // batch_size)} batches"
+                               for n, e in zip(sizes, expected)])
+    if len(set(got)) == 1:
+        return Feedback(False, ["every size gets the same number of epochs, so a smaller set also gets fewer "
+                                "updates: the number of epochs has to grow as the set shrinks"])
+    if got == [round(updates * batch_size / n) for n in sizes]:
+        return Feedback(False, ["count the last, partial batch: a set of n examples has ceil(n / batch_size) "
+                                "batches per epoch, not n / batch_size"])
+    wrong = [f"epochs_for({n}) = {g!r}, expected {e}" for n, g, e in zip(sizes, got, expected) if g != e]
+    return Feedback(False, wrong + [f"each epoch has ceil(n / {batch_size}) updates"])
+
+
+def _depth_examples() -> list[tuple[str, Any]]:
+    """Three small Keras models whose depth the checker knows, each with a trap for a wrong count."""
+    import keras
+
+    normalize = keras.layers.Normalization()
+    normalize.adapt(np.arange(12.0).reshape(6, 2))          # mean and variance: weights, but not trained
+    return [
+        ("the taste network", keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(32, activation="relu"),
+                                                keras.layers.Dense(10, activation="softmax")])),
+        ("a small convolutional network", keras.Sequential([
+            keras.Input(shape=(8, 8, 1)), keras.layers.Rescaling(1 / 16),
+            keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.MaxPooling2D(), keras.layers.Flatten(),
+            keras.layers.Dropout(0.2), keras.layers.Dense(10, activation="softmax")])),
+        ("a network with a Normalization layer", keras.Sequential([
+            keras.Input(shape=(2,)), normalize, keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)])),
+    ]
+
+
+def check_depth(depth: Any) -> Feedback:
+    """Check a learner's ``depth(model)``: the number of layers with trainable weights, the book's definition.
+
+    It runs ``depth`` on three models (the taste network, a small convolutional network with rescaling,
+    pooling, flattening and dropout layers, and a network with a ``Normalization`` layer) and names the usual
+    wrong counts: all layers, layers with any weights, and weight arrays.
+    """
+    if not callable(depth):
+        return Feedback(False, [f"pass your function itself, got {type(depth).__name__}"])
+    messages: list[str] = []
+    passed = True
+    for name, model in _depth_examples():
+        expected = sum(1 for layer in model.layers if layer.trainable_weights)
+        try:
+            got = depth(model)
+        except Exception as exc:  # the learner's code: report, do not crash
+            return Feedback(False, [f"your function raised {type(exc).__name__} on {name}: {exc}"])
+        if got == expected:
+            messages.append(f"{name}: depth {expected}")
+            continue
+        passed = False
+        if got == sum(1 for layer in model.layers if layer.weights):
+            messages.append(f"{name}: {got} counts the Normalization layer, whose mean and variance are weights "
+                            "computed by adapt(), not trained: count layers with trainable_weights")
+        elif got == len(model.layers):
+            messages.append(f"{name}: {got} counts every layer, but rescaling, pooling, flattening and dropout "
+                            "layers learn nothing; depth counts the layers with trainable weights")
+        elif got == len(model.trainable_weights):
+            messages.append(f"{name}: {got} counts weight arrays (a kernel and a bias per layer), not layers")
+        else:
+            messages.append(f"{name}: your depth is {got!r}, expected {expected}")
+    return Feedback(passed, messages)

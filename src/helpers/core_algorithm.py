@@ -31,12 +31,12 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import LogNorm
 
-from . import autodiff, widgets
+from . import autodiff, surfaces, widgets
 from .exercises import Feedback, check_scalar, combine
 from .network import ACTIVATIONS, Network
 from .plotting import PALETTE
+from .surfaces import Surface
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -57,6 +57,12 @@ __all__ = [
     "make_regression_data",
     "linear_regression_sgd",
     "regression_figure",
+    "BATCH_SIZES",
+    "BATCH_RATES",
+    "batch_table",
+    "plot_batch_table",
+    "batch_chart",
+    "batch_explorer",
     "load_digits_split",
     "relative_error",
     "numerical_gradients",
@@ -159,97 +165,12 @@ def quadratic_1d(curvature: float = 2.0, minimum: float = 2.0) -> tuple[Callable
     return f, grad
 
 
-@dataclass(frozen=True)
-class Surface:
-    """A function of two parameters with its gradient and a sensible view.
-
-    ``f`` and ``grad`` take points in their last axis (shape ``(..., 2)``), so
-    ``f`` also evaluates a whole contour grid at once.
-    """
-
-    name: str
-    title: str
-    f: Callable[[np.ndarray], np.ndarray]
-    grad: Callable[[np.ndarray], np.ndarray]
-    xlim: tuple[float, float]
-    ylim: tuple[float, float]
-    minima: tuple[tuple[float, float], ...]
-    start: tuple[float, float]
-    learning_rate: float
-    steps: int
-
-    @property
-    def min_value(self) -> float:
-        """The smallest value over the listed minima (the global minimum)."""
-        return float(min(self.f(np.array(m)) for m in self.minima))
-
-
-def _bowl(p: np.ndarray) -> np.ndarray:
-    return p[..., 0] ** 2 + p[..., 1] ** 2
-
-
-def _bowl_grad(p: np.ndarray) -> np.ndarray:
-    return np.stack([2 * p[..., 0], 2 * p[..., 1]], axis=-1)
-
-
-def _valley(p: np.ndarray) -> np.ndarray:
-    return 0.5 * p[..., 0] ** 2 + 10.0 * p[..., 1] ** 2
-
-
-def _valley_grad(p: np.ndarray) -> np.ndarray:
-    return np.stack([p[..., 0], 20.0 * p[..., 1]], axis=-1)
-
-
-_TILT = (0.3, 0.2)
-
-
-def _bumps(p: np.ndarray) -> np.ndarray:
-    x, y = p[..., 0], p[..., 1]
-    return (x ** 2 - 1) ** 2 + (y ** 2 - 1) ** 2 + _TILT[0] * x + _TILT[1] * y
-
-
-def _bumps_grad(p: np.ndarray) -> np.ndarray:
-    x, y = p[..., 0], p[..., 1]
-    return np.stack([4 * x ** 3 - 4 * x + _TILT[0], 4 * y ** 3 - 4 * y + _TILT[1]], axis=-1)
-
-
-def _bumps_minima() -> tuple[tuple[float, float], ...]:
-    """The four minima: each coordinate solves 4t³ − 4t + c = 0 at an outer root."""
-    roots = []
-    for c in _TILT:
-        r = np.sort(np.roots([4.0, 0.0, -4.0, c]).real)
-        roots.append((float(r[0]), float(r[2])))
-    return tuple((x, y) for x in roots[0] for y in roots[1])
-
-
-def _rosenbrock(p: np.ndarray) -> np.ndarray:
-    x, y = p[..., 0], p[..., 1]
-    return (1 - x) ** 2 + 100.0 * (y - x ** 2) ** 2
-
-
-def _rosenbrock_grad(p: np.ndarray) -> np.ndarray:
-    x, y = p[..., 0], p[..., 1]
-    return np.stack([-2 * (1 - x) - 400.0 * x * (y - x ** 2), 200.0 * (y - x ** 2)], axis=-1)
-
-
-#: The chapter's test surfaces, by name.
-SURFACES: dict[str, Surface] = {
-    s.name: s for s in (
-        Surface("bowl", "Convex bowl  x² + y²", _bowl, _bowl_grad, (-3, 3), (-3, 3),
-                ((0.0, 0.0),), (2.5, 2.0), 0.1, 40),
-        Surface("valley", "Elongated valley  x²/2 + 10y²", _valley, _valley_grad, (-3, 3), (-2, 2),
-                ((0.0, 0.0),), (-2.8, 1.5), 0.09, 60),
-        Surface("bumps", "Four minima  (x²−1)² + (y²−1)² + 0.3x + 0.2y", _bumps, _bumps_grad,
-                (-2, 2), (-2, 2), _bumps_minima(), (0.3, 0.4), 0.05, 60),
-        Surface("rosenbrock", "Rosenbrock  (1−x)² + 100(y−x²)²", _rosenbrock, _rosenbrock_grad,
-                (-2, 2), (-1, 3), ((1.0, 1.0),), (-1.5, 2.0), 0.001, 2000),
-    )
-}
+#: The chapter's four surfaces (defined in :mod:`helpers.surfaces`, which chapter 4c shares).
+SURFACES: dict[str, Surface] = {name: surfaces.SURFACES[name] for name in ("bowl", "valley", "bumps", "rosenbrock")}
 
 
 def _surface(name: str) -> Surface:
-    check_choice(name, "surface", SURFACES)
-    return SURFACES[name]
+    return surfaces.get(name, SURFACES)
 
 
 def lr_comparison_figure(rates: Sequence[float], *, start: float = -2.0, steps: int = 30,
@@ -301,21 +222,6 @@ def _verdict(run: GDResult, target: float, tol: float = 1e-3) -> str:
     return "oscillates" if signs.mean() > 0.5 else "too slow"
 
 
-def _contour(ax: plt.Axes, surface: Surface, n: int = 160) -> None:
-    xs = np.linspace(*surface.xlim, n)
-    ys = np.linspace(*surface.ylim, n)
-    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
-    z = surface.f(grid) - surface.min_value + 1e-3
-    levels = np.geomspace(max(z.min(), 1e-3), z.max(), 18)
-    ax.contour(xs, ys, z, levels=levels, norm=LogNorm(), cmap="viridis", linewidths=0.8)
-    for m in surface.minima:
-        ax.plot(*m, marker="*", color=PALETTE[3], ms=11, ls="none")
-    ax.set_xlim(*surface.xlim)
-    ax.set_ylim(*surface.ylim)
-    ax.set_xlabel("parameter θ₁")
-    ax.set_ylabel("parameter θ₂")
-
-
 def _draw_path(ax: plt.Axes, run: GDResult, colour: str = PALETTE[3]) -> None:
     ax.plot(run.path[:, 0], run.path[:, 1], "-o", color=colour, ms=2.5, lw=1.0)
     ax.plot(*run.path[0], marker="s", color="black", ms=6, ls="none")
@@ -326,7 +232,7 @@ def surfaces_figure() -> plt.Figure:
     fig, axes = plt.subplots(2, 2, figsize=(10, 8.4))
     for ax, surface in zip(axes.flat, SURFACES.values()):
         run = gradient_descent(surface.grad, surface.start, surface.learning_rate, surface.steps, surface.f)
-        _contour(ax, surface)
+        surfaces.plot_contours(ax, surface)
         _draw_path(ax, run)
         ax.set_title(f"{surface.title}\nη = {surface.learning_rate:g}, {surface.steps} steps → "
                      f"({run.final[0]:.2f}, {run.final[1]:.2f})", fontsize=10)
@@ -346,7 +252,7 @@ def explorer_figure(surface: str = "valley", start_x: float = -2.8, start_y: flo
     start = (check_float(start_x, "start_x"), check_float(start_y, "start_y"))
     run = gradient_descent(s.grad, start, learning_rate, steps, s.f)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.2), gridspec_kw={"width_ratios": [1.15, 1]})
-    _contour(left, s)
+    surfaces.plot_contours(left, s)
     _draw_path(left, run)
     left.set_title(s.title, fontsize=10)
     gap = np.maximum(run.losses - s.min_value, 1e-12)
@@ -386,7 +292,7 @@ def gd_render(frame: Any, surface: str = "valley", learning_rate: float = 0.0794
     """The matplotlib form of the explorer, from :func:`gd_path`'s table."""
     s = _surface(surface)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.2), gridspec_kw={"width_ratios": [1.15, 1]})
-    _contour(left, s)
+    surfaces.plot_contours(left, s)
     left.plot(frame["theta1"], frame["theta2"], "-o", color=PALETTE[3], ms=2.5, lw=1.0)
     left.plot(frame["theta1"].iloc[0], frame["theta2"].iloc[0], marker="s", color="black", ms=6, ls="none")
     left.set_title(s.title, fontsize=10)
@@ -648,6 +554,79 @@ def regression_figure(x: Any, y: Any, runs: dict[str, dict[str, np.ndarray]]) ->
     fig.suptitle("Batch, mini-batch and stochastic gradient descent on a linear regression")
     fig.tight_layout()
     return fig
+
+
+#: The batch-size explorer's grid: batch sizes (1 is SGD, 500 the full batch) and learning rates.
+BATCH_SIZES = (1, 4, 16, 32, 64, 128, 500)
+BATCH_RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+def batch_table(batch_size: int = 32, learning_rate: float = 0.1, *, points: int = 101) -> Any:
+    """The batch-size explorer's numbers: 5 epochs of :func:`linear_regression_sgd` on the chapter's 500 points.
+
+    One row per kept update (at most ``points``, always the first and the last): ``epoch`` (examples
+    processed / 500), ``gap`` (the loss above the least-squares loss, at least 1e-6 for a log scale),
+    ``w`` and ``b``, rounded to what a figure shows.
+    """
+    import pandas as pd
+
+    points = check_int(points, "points", minimum=2)
+    x, y = make_regression_data(500, slope=3.0, intercept=-2.0, noise=1.0)
+    run = linear_regression_sgd(x, y, batch_size=batch_size, learning_rate=learning_rate, epochs=5, seed=0)
+    best = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)[0]
+    keep = np.unique(np.linspace(0, len(run["loss"]) - 1, min(points, len(run["loss"]))).round().astype(int))
+    gap = np.maximum(run["loss"][keep] - _mse(best, x, y), 1e-6)
+    return pd.DataFrame({"update": keep, "epoch": (run["examples"][keep] / len(x)).round(3),
+                         "gap": [float(f"{g:.3g}") for g in gap],
+                         "w": run["theta"][keep, 0].round(4), "b": run["theta"][keep, 1].round(4)})
+
+
+def plot_batch_table(frame: Any, batch_size: int = 32, learning_rate: float = 0.1) -> plt.Figure:
+    """The matplotlib form of the batch-size explorer, from :func:`batch_table`'s table."""
+    columns = {"update", "epoch", "gap", "w", "b"}
+    if not hasattr(frame, "columns") or not columns <= set(frame.columns):
+        raise TypeError(f"frame must be a table from batch_table, with the columns {sorted(columns)}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.2))
+    left.semilogy(frame["epoch"], frame["gap"], "-o", ms=2, lw=1.0, color=PALETTE[0])
+    left.set_xlabel("epochs (examples processed / 500)")
+    left.set_ylabel("loss − least-squares loss")
+    left.set_title(f"after {int(frame['update'].iloc[-1])} updates: {frame['gap'].iloc[-1]:.2g} above the best")
+    right.plot(frame["w"], frame["b"], "-o", ms=2, lw=0.8, color=PALETTE[3])
+    x, y = make_regression_data(500, slope=3.0, intercept=-2.0, noise=1.0)
+    best = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)[0]
+    right.plot(*best, marker="*", color="black", ms=11, ls="none")
+    right.set_xlabel("slope w")
+    right.set_ylabel("intercept b")
+    right.set_title("path from (0, 0); ★ least squares")
+    fig.suptitle(f"Batch size {batch_size}, η = {learning_rate:g}, 5 epochs")
+    fig.tight_layout()
+    return fig
+
+
+def batch_chart(base: Any) -> Any:
+    """The web form of the batch-size explorer: loss gap against epochs, and the path of (w, b)."""
+    import altair as alt
+
+    widgets.require_chart(base)
+    loss = base.mark_line(point=True, color=PALETTE[0]).encode(
+        x=alt.X("epoch:Q", title="epochs (examples processed / 500)"),
+        y=alt.Y("gap:Q", title="loss − least-squares loss", scale=alt.Scale(type="log")),
+        tooltip=["update", "epoch", "gap"])
+    path = base.mark_line(point=True, color=PALETTE[3]).encode(
+        x=alt.X("w:Q", title="slope w"), y=alt.Y("b:Q", title="intercept b"), order="update:Q",
+        tooltip=["update", "w", "b"])
+    return alt.hconcat(loss.properties(width=300, height=260), path.properties(width=300, height=260))
+
+
+def batch_explorer() -> widgets.Explorer:
+    """Batch size and learning rate → the regression's loss against computation and its (w, b) path."""
+    return widgets.Explorer(
+        controls={"batch_size": widgets.Steps(list(BATCH_SIZES), 32, label="batch size"),
+                  "learning_rate": widgets.Steps(list(BATCH_RATES), 0.1, label="learning rate η")},
+        compute=batch_table, render=plot_batch_table, chart=batch_chart, title="Batch-size explorer",
+        description="Five epochs of gradient descent on the chapter's linear regression: the loss above the "
+                    "least-squares loss against the examples processed, and the path of slope and intercept; "
+                    "the controls pick the batch size and the learning rate.")
 
 
 # =============================================================================

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import widgets
+from . import surfaces, widgets
 from .exercises import Feedback, check_array
 from .experiments import Comparison, Runs, plot_comparisons, plot_runs
 from .plotting import PALETTE
+from .surfaces import Surface
 from .validation import as_array, check_choice, check_float, check_int, check_same_length
 
 __all__ = [
@@ -51,17 +51,18 @@ __all__ = [
     "warmup_cosine",
     "clip_by_global_norm",
     "plot_clipping",
-    "Surface",
     "SURFACES",
-    "RACE_LEARNING_RATES",
+    "RACE_STEPS",
+    "RATE_GRID",
+    "race_path",
+    "race_score",
+    "tune_race",
     "race",
     "plot_race",
     "plot_races",
     "plot_tuned_race",
     "plot_schedules",
-    "race_figure",
-    "EXPLORER_SCALES",
-    "EXPLORER_STEPS",
+    "EXPLORER_FACTORS",
     "race_table",
     "plot_race_table",
     "race_chart",
@@ -393,139 +394,121 @@ def plot_clipping(histories: dict[str, Sequence[dict[str, Any]]], *, metric: str
     return fig
 
 
-# --- 2-D surfaces and the race -------------------------------------------------
+# --- the race on 2-D surfaces -------------------------------------------------
 
-@dataclass(frozen=True)
-class Surface:
-    """A 2-D loss surface: the function, its gradient, where the race starts, what to draw.
+#: The race tracks, from :mod:`helpers.surfaces` (the valley and Rosenbrock are chapter 3's): an
+#: ill-conditioned valley, the same valley turned by 45°, a saddle point, Rosenbrock's banana.
+SURFACES: dict[str, Surface] = {name: surfaces.SURFACES[name] for name in ("valley", "tilted", "saddle", "rosenbrock")}
 
-    ``f`` takes a point ``w = (x, y)``, or a stack of grids ``np.array([X, Y])`` for contour plots.
+#: Steps per race on each surface.
+RACE_STEPS: dict[str, int] = {"valley": 60, "tilted": 60, "saddle": 60, "rosenbrock": 1000}
+
+#: The learning rates every optimizer is tuned over: four per decade, from 1e-4 to 10.
+RATE_GRID: tuple[float, ...] = tuple(float(f"{10 ** (k / 4):.3g}") for k in range(-16, 5))
+
+
+def _track(surface: str) -> Surface:
+    return surfaces.get(surface, SURFACES)
+
+
+def race_path(surface: str, name: str, learning_rate: float, steps: int | None = None) -> np.ndarray:
+    """One optimizer's positions from the surface's start, one row per step (the start included).
+
+    ``steps`` defaults to :data:`RACE_STEPS`. A path that runs away (a coordinate beyond 1,000, or
+    not finite) is cut there.
     """
-
-    name: str
-    f: Callable[[np.ndarray], Any]
-    grad: Callable[[np.ndarray], np.ndarray]
-    start: tuple[float, float]
-    minimum: tuple[float, float]
-    xlim: tuple[float, float]
-    ylim: tuple[float, float]
-    formula: str
-
-
-def _valley_f(w: np.ndarray) -> Any:
-    return 0.05 * w[0] ** 2 + 2.0 * w[1] ** 2
-
-
-def _valley_g(w: np.ndarray) -> np.ndarray:
-    return np.array([0.1 * w[0], 4.0 * w[1]])
+    track = _track(surface)
+    opt = make_optimizer(check_choice(name, "optimizer", OPTIMIZERS),
+                         check_float(learning_rate, "learning_rate", minimum=0.0, strict_minimum=True))
+    steps = RACE_STEPS[surface] if steps is None else check_int(steps, "steps", minimum=1)
+    w = np.array(track.start, dtype=float)
+    path = [w]
+    for _ in range(steps):
+        (w,) = opt.step([w], [track.grad(w)])
+        if not np.all(np.isfinite(w)) or np.abs(w).max() > 1e3:
+            break
+        path.append(w)
+    return np.array(path)
 
 
-def _saddle_f(w: np.ndarray) -> Any:
-    return 0.5 * w[0] ** 2 + 0.25 * w[1] ** 4 - 0.5 * w[1] ** 2
+def race_score(surface: str, path: Any) -> float:
+    """How far from the minimum a path ended: the largest ``f − f(θ*)`` over its last tenth of steps.
 
-
-def _saddle_g(w: np.ndarray) -> np.ndarray:
-    return np.array([w[0], w[1] ** 3 - w[1]])
-
-
-def _rosen_f(w: np.ndarray) -> Any:
-    return (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2
-
-
-def _rosen_g(w: np.ndarray) -> np.ndarray:
-    return np.array([-2 * (1 - w[0]) - 400 * w[0] * (w[1] - w[0] ** 2), 200 * (w[1] - w[0] ** 2)])
-
-
-#: The three race tracks: an ill-conditioned valley, a saddle point, Rosenbrock's banana.
-SURFACES: dict[str, Surface] = {
-    "valley": Surface("valley", _valley_f, _valley_g, (-9.0, 1.5), (0.0, 0.0), (-10, 2), (-2, 2),
-                      "0.05 x² + 2 y²"),
-    "saddle": Surface("saddle", _saddle_f, _saddle_g, (-2.0, 0.001), (0.0, 1.0), (-2.5, 1), (-1.5, 1.5),
-                      "x²/2 + y⁴/4 − y²/2"),
-    "rosenbrock": Surface("rosenbrock", _rosen_f, _rosen_g, (-1.2, 1.0), (1.0, 1.0), (-1.5, 1.5), (-0.5, 1.6),
-                          "(1 − x)² + 100 (y − x²)²"),
-}
-
-#: Learning rates for the race: one hand-picked, roughly tuned value per optimizer and surface.
-RACE_LEARNING_RATES: dict[str, dict[str, float]] = {
-    "valley": {"sgd": 0.4, "momentum": 0.05, "nesterov": 0.05, "adagrad": 1.0, "rmsprop": 0.1, "adam": 0.3},
-    "saddle": {"sgd": 0.1, "momentum": 0.02, "nesterov": 0.02, "adagrad": 0.5, "rmsprop": 0.05, "adam": 0.1},
-    "rosenbrock": {"sgd": 0.002, "momentum": 0.002, "nesterov": 0.002, "adagrad": 0.5, "rmsprop": 0.005,
-                   "adam": 0.05},
-}
-
-
-def race(surface: str, names: Sequence[str] = OPTIMIZERS, *, steps: int = 100,
-         lr_scale: float = 1.0) -> dict[str, np.ndarray]:
-    """Run each named optimizer from the surface's start for ``steps`` steps; returns their paths.
-
-    Each uses ``RACE_LEARNING_RATES[surface][name] * lr_scale``. A path that
-    leaves the plotting area by a wide margin (divergence) is cut there.
+    Infinite if the path was cut or left the drawn region, so a rate that throws the optimizer off
+    the picture never wins. Taking the worst of the last steps, not the last one, keeps a path that
+    still bounces from scoring by the luck of where the bounce ended.
     """
-    track = SURFACES[check_choice(surface, "surface", tuple(SURFACES))]
-    names = [check_choice(n, "optimizer", OPTIMIZERS) for n in names]
-    lr_scale = check_float(lr_scale, "lr_scale", minimum=0.0, strict_minimum=True)
-    steps = check_int(steps, "steps", minimum=1)
-    paths = {}
-    for name in names:
-        opt = make_optimizer(name, RACE_LEARNING_RATES[surface][name] * lr_scale)
-        w = np.array(track.start, dtype=float)
-        path = [w]
-        for _ in range(steps):
-            (w,) = opt.step([w], [track.grad(w)])
-            if not np.all(np.isfinite(w)) or np.abs(w).max() > 1e3:
-                break
-            path.append(w)
-        paths[name] = np.array(path)
-    return paths
+    track = _track(surface)
+    path = as_array(path, "path", ndim=2)
+    if path.shape[1] != 2:
+        raise ValueError(f"path must have one row per step and two columns (x, y), got shape {path.shape}")
+    if len(path) < RACE_STEPS[surface] + 1:
+        return math.inf
+    (x0, x1), (y0, y1) = track.xlim, track.ylim
+    if not (np.all((x0 <= path[:, 0]) & (path[:, 0] <= x1)) and np.all((y0 <= path[:, 1]) & (path[:, 1] <= y1))):
+        return math.inf
+    tail = path[-max(1, RACE_STEPS[surface] // 10):]
+    return float(np.max(track.f(tail)) - track.min_value)
+
+
+def tune_race(surface: str, name: str) -> dict[float, float]:
+    """Every rate of :data:`RATE_GRID` with its :func:`race_score` (lower is better) for one optimizer."""
+    _track(surface)
+    return {lr: race_score(surface, race_path(surface, name, lr)) for lr in RATE_GRID}
+
+
+def race(surface: str, learning_rates: dict[str, float]) -> dict[str, np.ndarray]:
+    """Run each optimizer in ``learning_rates`` (``{name: rate}``) from the surface's start; returns the paths."""
+    _track(surface)
+    if not isinstance(learning_rates, dict) or not learning_rates:
+        raise TypeError("learning_rates must be a non-empty dict {optimizer: learning rate}")
+    return {name: race_path(surface, name, lr) for name, lr in learning_rates.items()}
 
 
 # --- figures -----------------------------------------------------------------
 
-def _contours(ax: plt.Axes, track: Surface) -> None:
-    xs = np.linspace(*track.xlim, 300)
-    ys = np.linspace(*track.ylim, 300)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    values = np.asarray(track.f(np.array([grid_x, grid_y])))      # f works on whole grids too
-    shifted = values - values.min() + 1e-3
-    levels = np.geomspace(shifted.min() * 1.5, shifted.max(), 18)
-    ax.contour(grid_x, grid_y, shifted, levels=levels, colors="grey", linewidths=0.6, alpha=0.6)
-    ax.plot(*track.minimum, marker="*", color="black", markersize=12, ls="none")
-    ax.set_xlim(track.xlim)
-    ax.set_ylim(track.ylim)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+_STYLES = {"sgd": "-", "momentum": "-", "nesterov": "--", "adagrad": "-", "rmsprop": "--", "adam": ":"}
 
 
-def plot_race(surface: str, paths: dict[str, np.ndarray], *, ax: plt.Axes | None = None) -> plt.Figure:
-    """Draw the optimizers' paths over the surface's contour lines (the star marks the minimum)."""
-    track = SURFACES[check_choice(surface, "surface", tuple(SURFACES))]
+def plot_race(surface: str, paths: dict[str, np.ndarray], *, ax: plt.Axes | None = None,
+              legend: bool = True) -> plt.Figure:
+    """Draw the optimizers' paths over the surface's contour lines (■ the start, ★ the minima, ● each end)."""
+    track = _track(surface)
     if not isinstance(paths, dict) or not paths:
         raise TypeError("paths must be a non-empty dict {optimizer: array of positions}")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.5, 4.2))
+        fig, ax = plt.subplots(figsize=(6.0, 4.6))
     else:
         fig = ax.figure
-    _contours(ax, track)
+    surfaces.plot_contours(ax, track)
     for name, path in paths.items():
         path = as_array(path, f"paths[{name!r}]", ndim=2)
         color = PALETTE[OPTIMIZERS.index(name) % len(PALETTE)] if name in OPTIMIZERS else None
-        ax.plot(path[:, 0], path[:, 1], marker=".", markersize=3, lw=1.2, color=color,
-                label=f"{name}: f = {track.f(path[-1]):.3g}")
-    ax.set_title(f"{track.name}: f = {track.formula}, {len(next(iter(paths.values()))) - 1} steps")
-    ax.legend(fontsize=7, loc="best")
+        line, = ax.plot(path[:, 0], path[:, 1], ls=_STYLES.get(name, "-"), lw=1.6, color=color, alpha=0.9,
+                        label=name)
+        ax.plot(*path[-1], marker="o", ms=7, color=line.get_color(), mec="white", ls="none")
+    ax.plot(*track.start, marker="s", color="black", ms=6, ls="none")
+    ax.set_title(f"{track.title}, {RACE_STEPS[surface]} steps", fontsize=10)
+    if legend:
+        ax.legend(fontsize=8, loc="best")
     return fig
 
 
 def plot_races(results: dict[str, dict[str, np.ndarray]]) -> plt.Figure:
-    """One :func:`plot_race` panel per surface: ``{surface: {optimizer: path}}``."""
+    """One :func:`plot_race` panel per surface, side by side, with one legend: ``{surface: {optimizer: path}}``."""
     if not isinstance(results, dict) or not results:
         raise TypeError("results must be a non-empty dict {surface: {optimizer: path}}")
-    fig, axes = plt.subplots(len(results), 1, figsize=(7.0, 4.2 * len(results)), squeeze=False)
+    columns = min(len(results), 2)
+    rows = math.ceil(len(results) / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(6.2 * columns, 4.7 * rows + 0.6), squeeze=False)
     for ax, (surface, paths) in zip(axes.flat, results.items()):
-        plot_race(surface, paths, ax=ax)
-    fig.suptitle("The optimizer race (star: the minimum; legend: loss at the end)", y=1.0)
-    fig.tight_layout()
+        plot_race(surface, paths, ax=ax, legend=False)
+    for ax in list(axes.flat)[len(results):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False, fontsize=10)
+    fig.suptitle("The optimizer race, each optimizer at its own tuned rate (■ start, ★ minimum, ● end)")
+    fig.tight_layout(rect=(0, 0.6 / (4.7 * rows + 0.6), 1, 1))
     return fig
 
 
@@ -564,72 +547,86 @@ def plot_schedules(schedules: dict[str, Callable[[int], float]], steps: int) -> 
     return fig
 
 
-def race_figure(surface: str = "valley", names: Sequence[str] = OPTIMIZERS, lr_scale: float = 1.0,
-                steps: int = 60) -> plt.Figure:
-    """The race explorer's view: the chosen optimizers' paths on the chosen surface."""
-    names = list(names)
-    if not names:
-        fig, ax = plt.subplots(figsize=(6.5, 4.2))
-        _contours(ax, SURFACES[check_choice(surface, "surface", tuple(SURFACES))])
-        ax.set_title("choose at least one optimizer")
-        return fig
-    paths = race(surface, names, steps=steps, lr_scale=lr_scale)
-    fig = plot_race(surface, paths)
-    fig.axes[0].set_title(f"{surface}, learning rates × {lr_scale:.3g}, {steps} steps")
-    fig.tight_layout()
-    return fig
+#: The explorer's learning rates, as multiples of each optimizer's tuned rate.
+EXPLORER_FACTORS: tuple[float, ...] = (0.1, 0.3, 1.0, 2.0, 3.0)
 
 
-#: The explorer's settings: learning-rate multipliers, and the steps shown on each surface.
-EXPLORER_SCALES: tuple[float, ...] = (0.3, 0.5, 1.0, 2.0, 3.0)
-EXPLORER_STEPS: dict[str, int] = {"valley": 60, "saddle": 60, "rosenbrock": 1000}
+def race_table(surface: str, optimizer: str, factor: float, tuned: dict[str, dict[str, float]], *,
+               points: int = 61) -> Any:
+    """One optimizer's race at ``factor`` times its tuned rate, as a table.
 
-
-def race_table(surface: str, lr_scale: float, *, points: int = 61) -> Any:
-    """Every optimizer's path in the race at one setting, as a table (``optimizer``, ``step``, ``x``, ``y``, ``f``).
-
-    Runs :data:`EXPLORER_STEPS` steps of :func:`race`, keeping about ``points`` positions of each path
-    (always the first and the last) so that the explorer's table stays small.
+    Columns ``learning_rate``, ``step``, ``x``, ``y`` and ``gap`` (the loss above the minimum, at least
+    1e-12 for a log scale), rounded to what a figure shows; at most ``points`` positions of the path, always
+    the first and the last (61 keeps every step of a 60-step race). ``tuned`` is
+    ``{surface: {optimizer: rate}}``, as the chapter's tuning found them.
     """
     import pandas as pd
 
-    check_choice(surface, "surface", tuple(SURFACES))
+    track = _track(surface)
+    check_choice(optimizer, "optimizer", OPTIMIZERS)
+    factor = check_float(factor, "factor", minimum=0.0, strict_minimum=True)
     points = check_int(points, "points", minimum=2)
-    track = SURFACES[surface]
-    rows = []
-    for name, path in race(surface, OPTIMIZERS, steps=EXPLORER_STEPS[surface], lr_scale=lr_scale).items():
-        keep = np.unique(np.linspace(0, len(path) - 1, min(points, len(path))).round().astype(int))
-        for k in keep:
-            rows.append({"optimizer": name, "step": int(k), "x": float(path[k, 0]), "y": float(path[k, 1]),
-                         "f": float(track.f(path[k]))})
-    return pd.DataFrame(rows)
+    if not isinstance(tuned, dict) or surface not in tuned or optimizer not in tuned[surface]:
+        raise TypeError(f"tuned must be a dict {{surface: {{optimizer: rate}}}} with a rate for {surface}/{optimizer}")
+    rate = float(f"{tuned[surface][optimizer] * factor:.3g}")
+    path = race_path(surface, optimizer, rate)
+    keep = np.unique(np.linspace(0, len(path) - 1, min(points, len(path))).round().astype(int))
+    gaps = np.maximum(track.f(path[keep]) - track.min_value, 1e-12)
+    return pd.DataFrame({"learning_rate": rate, "step": keep, "x": path[keep, 0].round(4),
+                         "y": path[keep, 1].round(4), "gap": [float(f"{g:.3g}") for g in gaps]})
 
 
-def plot_race_table(frame: Any, surface: str, lr_scale: float) -> plt.Figure:
-    """The explorer's matplotlib form: the paths of :func:`race_table` over the surface's contours."""
-    paths = {name: rows[["x", "y"]].to_numpy() for name, rows in frame.groupby("optimizer", sort=False)}
-    fig = plot_race(surface, paths)
-    ax = fig.axes[0]
-    ax.set_title(f"{surface}, learning rates × {lr_scale:g}, {EXPLORER_STEPS[surface]} steps")
+def plot_race_table(frame: Any, surface: str, optimizer: str, factor: float) -> plt.Figure:
+    """The explorer's matplotlib form: the path of :func:`race_table` on the surface, its loss beside it."""
+    track = _track(surface)
+    columns = {"learning_rate", "step", "x", "y", "gap"}
+    if not hasattr(frame, "columns") or not columns <= set(frame.columns):
+        raise TypeError(f"frame must be a table from race_table, with the columns {sorted(columns)}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.2), gridspec_kw={"width_ratios": [1.15, 1]})
+    surfaces.plot_contours(left, track)
+    left.plot(frame["x"], frame["y"], "-o", ms=2.5, lw=1.2, color=PALETTE[3])
+    left.plot(*track.start, marker="s", color="black", ms=6, ls="none")
+    left.set_title(track.title, fontsize=10)
+    right.semilogy(frame["step"], frame["gap"], "-o", ms=2, color=PALETTE[0])
+    right.set_xlabel("step")
+    right.set_ylabel("f(θ) − f(θ*)  (log scale)")
+    last = frame.iloc[-1]
+    right.set_title(f"after {int(last['step'])} steps: f − f(θ*) = {last['gap']:.2g}")
+    fig.suptitle(f"{optimizer} at {factor:g} × its tuned rate (η = {frame['learning_rate'].iloc[0]:g})")
     fig.tight_layout()
     return fig
 
 
 def race_chart(base: Any) -> Any:
-    """The explorer's Vega-Lite form: each optimizer's path, in step order."""
+    """The explorer's Vega-Lite form: the path in parameter space and its loss above the minimum."""
+    import altair as alt
+
     widgets.require_chart(base)
-    return base.mark_line(point=True).encode(x="x:Q", y="y:Q", color="optimizer:N", order="step:Q",
-                                             tooltip=["optimizer", "step", "f"]).properties(width=420, height=300)
+    tooltip = ["learning_rate", "step", "gap"]
+    path = base.mark_line(point=True, color=PALETTE[3]).encode(
+        x=alt.X("x:Q", title="parameter θ₁"), y=alt.Y("y:Q", title="parameter θ₂"), order="step:Q", tooltip=tooltip)
+    loss = base.mark_line(point=True, color=PALETTE[0]).encode(
+        x=alt.X("step:Q", title="step"), y=alt.Y("gap:Q", title="f(θ) − f(θ*)", scale=alt.Scale(type="log")),
+        tooltip=tooltip)
+    return alt.hconcat(path.properties(width=300, height=260), loss.properties(width=300, height=260))
 
 
-def race_explorer() -> widgets.Explorer:
-    """Choose a surface and a factor applied to every optimizer's learning rate; see the six paths."""
+def race_explorer(tuned: dict[str, dict[str, float]]) -> widgets.Explorer:
+    """Choose a surface, an optimizer and a multiple of its tuned rate; see its path and its loss."""
+    if not isinstance(tuned, dict) or set(tuned) != set(SURFACES):
+        raise TypeError(f"tuned must be a dict {{surface: {{optimizer: rate}}}} for the surfaces {list(SURFACES)}")
+
+    def compute(surface: str, optimizer: str, factor: float) -> Any:
+        return race_table(surface, optimizer, factor, tuned)
+
     return widgets.Explorer(
         controls={"surface": widgets.Choice(list(SURFACES), "valley"),
-                  "lr_scale": widgets.Steps(list(EXPLORER_SCALES), 1.0, label="learning rates ×")},
-        compute=race_table, render=plot_race_table, chart=race_chart, title="Optimizer race",
-        description="The paths of six optimizers from the same start on a 2-D loss surface; the controls choose "
-                    "the surface and a factor applied to every learning rate.")
+                  "optimizer": widgets.Choice(list(OPTIMIZERS), "sgd"),
+                  "factor": widgets.Steps(list(EXPLORER_FACTORS), 1.0, label="learning rate × tuned")},
+        compute=compute, render=plot_race_table, chart=race_chart, title="Optimizer race, one learning rate",
+        description="One optimizer's path on a 2-D loss surface at a multiple of its tuned learning rate, with "
+                    "the loss above the minimum per step; the controls choose the surface, the optimizer and the "
+                    "multiple (1 is the tuned rate).")
 
 
 # --- exercise checkers ---------------------------------------------------------
@@ -654,13 +651,24 @@ def check_optimizer(optimizer: Any, keras_optimizer: Any, *, steps: int = 20) ->
                             + ("check the update formula" if first == 1 else "check how the state is carried over"))
 
 
-def check_stable_learning_rate(answer: Any, curvature: float) -> Feedback:
-    """Check the largest stable gradient-descent learning rate, 2 / curvature, for f = curvature · w² / 2."""
+def check_stable_learning_rate(answer: Any, curvature: float, momentum: float = 0.0) -> Feedback:
+    """Check the largest stable learning rate on f = curvature · w² / 2: 2(1 + β) / curvature.
+
+    With ``momentum`` β = 0 this is plain gradient descent's 2 / curvature (chapter 3's result); with
+    heavy-ball momentum (Keras's ``SGD(momentum=β)``) the limit grows to 2(1 + β) / curvature.
+    """
     from .exercises import check_scalar
 
     curvature = check_float(curvature, "curvature", minimum=0.0, strict_minimum=True)
+    momentum = check_float(momentum, "momentum", minimum=0.0, maximum=1.0)
+    if momentum == 1.0:
+        raise ValueError("momentum must be below 1: with β = 1 the velocity never decays and no rate is stable")
     hint = ""
-    if isinstance(answer, (int, float)) and np.isclose(answer, 1 / curvature):
-        hint = "1/a reaches the minimum in one step; steps up to 2/a still shrink the error (they overshoot)"
-    return check_scalar(answer, expected=2 / curvature, name="largest stable learning rate", rtol=1e-3,
-                        hint=hint)
+    if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        if np.isclose(answer, 1 / curvature):
+            hint = "1/a reaches the minimum in one step; steps up to 2/a still shrink the error (they overshoot)"
+        elif momentum > 0 and np.isclose(answer, 2 / curvature):
+            hint = ("2/a is plain gradient descent's limit; with momentum the velocity's own dynamics move it: "
+                    "find where a root of λ² − (1 + β − ηa)λ + β = 0 reaches −1")
+    return check_scalar(answer, expected=2 * (1 + momentum) / curvature, name="largest stable learning rate",
+                        rtol=1e-3, hint=hint)
