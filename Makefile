@@ -51,10 +51,11 @@ $(VENDOR): package.json package-lock.json tools/vendor.py
 	npm ci --no-audit --no-fund --loglevel=error
 	$(PYTHON) tools/vendor.py
 
+# --durations lists the slowest notebook cells at the end: where the time of `make test` goes.
 test: test-unit  ## unit tests, then every notebook under strict nbval, each run from its own download
 	$(BIN)/python tools/make_downloads.py --extract _build/downloads-test
 	PYTHONPATH=$(CURDIR)/tests/simulated_colab $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
-	  _build/downloads-test $(NBVAL)
+	  --durations=20 _build/downloads-test $(NBVAL)
 
 test-unit: $(STAMP) $(VENDOR)  ## unit tests of every helper, the book's structure and its tools
 	$(BIN)/python -m pytest -n $(JOBS) tests

@@ -486,7 +486,8 @@ def _depth_examples() -> list[tuple[str, Any]]:
                                                 keras.layers.Dense(10, activation="softmax")])),
         ("a small convolutional network", keras.Sequential([
             keras.Input(shape=(8, 8, 1)), keras.layers.Rescaling(1 / 16),
-            keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.MaxPooling2D(), keras.layers.Flatten(),
+            keras.layers.Conv2D(4, 3), keras.layers.BatchNormalization(), keras.layers.Activation("relu"),
+            keras.layers.MaxPooling2D(), keras.layers.Flatten(),
             keras.layers.Dropout(0.2), keras.layers.Dense(10, activation="softmax")])),
         ("a network with a Normalization layer", keras.Sequential([
             keras.Input(shape=(2,)), normalize, keras.layers.Dense(8, activation="relu"),
@@ -495,18 +496,19 @@ def _depth_examples() -> list[tuple[str, Any]]:
 
 
 def check_depth(depth: Any) -> Feedback:
-    """Check a learner's ``depth(model)``: the number of layers with trainable weights, the book's definition.
+    """Check a learner's ``depth(model)``: the number of layers with a weight matrix (a ``kernel``), the book's definition.
 
     It runs ``depth`` on three models (the taste network, a small convolutional network with rescaling,
-    pooling, flattening and dropout layers, and a network with a ``Normalization`` layer) and names the usual
-    wrong counts: all layers, layers with any weights, and weight arrays.
+    batch-normalization, pooling, flattening and dropout layers, and a network with a ``Normalization``
+    layer) and names the usual wrong counts: layers with trainable weights (which counts batch
+    normalization), layers with any weights, all layers, and weight arrays.
     """
     if not callable(depth):
         return Feedback(False, [f"pass your function itself, got {type(depth).__name__}"])
     messages: list[str] = []
     passed = True
     for name, model in _depth_examples():
-        expected = sum(1 for layer in model.layers if layer.trainable_weights)
+        expected = sum(1 for layer in model.layers if hasattr(layer, "kernel"))
         try:
             got = depth(model)
         except Exception as exc:  # the learner's code: report, do not crash
@@ -515,12 +517,15 @@ def check_depth(depth: Any) -> Feedback:
             messages.append(f"{name}: depth {expected}")
             continue
         passed = False
-        if got == sum(1 for layer in model.layers if layer.weights):
+        if got == sum(1 for layer in model.layers if layer.trainable_weights):
+            messages.append(f"{name}: {got} counts BatchNormalization, whose learned scale and shift the "
+                            "convention leaves out: count the layers with a kernel (a weight matrix)")
+        elif got == sum(1 for layer in model.layers if layer.weights):
             messages.append(f"{name}: {got} counts the Normalization layer, whose mean and variance are weights "
-                            "computed by adapt(), not trained: count layers with trainable_weights")
+                            "computed by adapt(), not trained: count the layers with a kernel")
         elif got == len(model.layers):
             messages.append(f"{name}: {got} counts every layer, but rescaling, pooling, flattening and dropout "
-                            "layers learn nothing; depth counts the layers with trainable weights")
+                            "layers learn nothing; depth counts the layers with a kernel (a weight matrix)")
         elif got == len(model.trainable_weights):
             messages.append(f"{name}: {got} counts weight arrays (a kernel and a bias per layer), not layers")
         else:

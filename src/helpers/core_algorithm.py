@@ -615,7 +615,7 @@ def batch_chart(base: Any) -> Any:
     path = base.mark_line(point=True, color=PALETTE[3]).encode(
         x=alt.X("w:Q", title="slope w"), y=alt.Y("b:Q", title="intercept b"), order="update:Q",
         tooltip=["update", "w", "b"])
-    return alt.hconcat(loss.properties(width=300, height=260), path.properties(width=300, height=260))
+    return alt.hconcat(loss.properties(width=260, height=240), path.properties(width=260, height=240))
 
 
 def batch_explorer() -> widgets.Explorer:

@@ -608,7 +608,7 @@ def race_chart(base: Any) -> Any:
     loss = base.mark_line(point=True, color=PALETTE[0]).encode(
         x=alt.X("step:Q", title="step"), y=alt.Y("gap:Q", title="f(θ) − f(θ*)", scale=alt.Scale(type="log")),
         tooltip=tooltip)
-    return alt.hconcat(path.properties(width=300, height=260), loss.properties(width=300, height=260))
+    return alt.hconcat(path.properties(width=260, height=240), loss.properties(width=260, height=240))
 
 
 def race_explorer(tuned: dict[str, dict[str, float]]) -> widgets.Explorer:
